@@ -1,0 +1,50 @@
+# Two commands for everyone:  make lab  (start the course)  ·  make test  (check everything)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+# NO_BROWSER=1 make lab   → for a remote or headless machine
+LAB_ARGS ?= $(if $(NO_BROWSER),--no-browser,)
+# The stamp is keyed on the dependency spec: change pyproject.toml and the next run reinstalls.
+SPEC_HASH := $(shell cat pyproject.toml | sha256sum | cut -c1-16)
+STAMP  := $(VENV)/.installed-$(SPEC_HASH)
+PYTEST_ARGS ?=
+
+.PHONY: lab test install execute exercises workspace clean help
+
+help:
+	@echo "make lab       set up (once) and start JupyterLab at notebooks/00_start_here.ipynb"
+	@echo "               options: PORT=8888 NO_BROWSER=1 LAB_ARGS='--ServerApp.ip=0.0.0.0'"
+	@echo "make test      set up (once) and run unit tests + strict nbval on every notebook"
+	@echo "make execute   re-run notebooks and store their outputs (NB=notebooks/01_....ipynb for one)"
+	@echo "make exercises regenerate learner versions in exercises/ from exercises/source/"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "ERROR: could not create $(VENV) with $(PYTHON) (is the venv module installed?)"; exit 1; }
+	@rm -f $(VENV)/.installed-*
+	@echo "Installing the course into $(VENV) (first time only, ~2-3 minutes)..."
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[test]" \
+	  || { echo "ERROR: pip could not install the course's dependencies (see the message above). Nothing was marked installed; fix and re-run."; exit 1; }
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null \
+	  || { echo "ERROR: could not register the Jupyter kernel."; exit 1; }
+	@touch $@
+
+workspace: $(STAMP)
+	@$(BIN)/python -m course_lib.workspace
+
+lab: $(STAMP) workspace
+	$(BIN)/jupyter lab --ServerApp.port=$(PORT) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NB)
+
+exercises: $(STAMP)
+	$(BIN)/python -m course_lib.exercises $(if $(NB),$(NB),)
+
+clean:
+	rm -rf $(VENV)
