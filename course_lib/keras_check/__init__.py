@@ -1,0 +1,17 @@
+"""Side-by-side checks of ``course_lib`` against Keras 3.
+
+This is the only part of ``course_lib`` that talks to Keras.  Keras (and its
+backend: TensorFlow by default, JAX or PyTorch through ``KERAS_BACKEND``) is
+imported inside the functions, never at import time, so ``import course_lib``
+stays fast.  The functions use only the public, backend-agnostic Keras API
+(``keras.optimizers``, ``keras.losses``, ``keras.ops``), so the same check runs
+on a GPU machine with ``KERAS_BACKEND=jax``.  Keras places its work on the GPU
+where one is visible.
+
+Each ``compare_*`` function runs one of our objects and its Keras twin on the
+same inputs and returns a :class:`Comparison`: a small table of
+(step, max abs difference) that notebooks display and tests assert on.
+"""
+from ._table import Comparison
+
+__all__ = ["Comparison"]
