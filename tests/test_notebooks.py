@@ -21,7 +21,7 @@ ADDRESS = re.compile(r"at 0x[0-9a-fA-F]{6,}")
 
 
 def _id(path):
-    return str(path.relative_to(ROOT))
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def check_notebook(path) -> list[str]:
