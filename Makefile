@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 # NO_BROWSER=1 make lab   → for a remote or headless machine
-LAB_ARGS ?= $(if $(NO_BROWSER),--no-browser,)
+LAB_ARGS ?=
+# JupyterLab refuses to run as root (containers, CI) unless told it is deliberate.
+LAB_FLAGS := $(if $(NO_BROWSER),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 # The stamp is keyed on the dependency spec: change pyproject.toml and the next run reinstalls.
 SPEC_HASH := $(shell cat pyproject.toml | sha256sum | cut -c1-16)
 STAMP  := $(VENV)/.installed-$(SPEC_HASH)
@@ -35,7 +37,8 @@ workspace: $(STAMP)
 	@$(BIN)/python -m course_lib.workspace
 
 lab: $(STAMP) workspace
-	$(BIN)/jupyter lab --ServerApp.port=$(PORT) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_FLAGS) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
