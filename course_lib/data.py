@@ -1,0 +1,78 @@
+"""Mini-batches: cut a data set into batches that cover every sample once per epoch.
+
+One *epoch* is one pass over the whole training set.  Mini-batch gradient descent
+shuffles the sample order at the start of each epoch (a fresh random permutation)
+and then walks through it in slices of ``batch_size``:
+
+    perm = permutation(n)
+    batch_k = perm[k * batch_size : (k + 1) * batch_size],   k = 0 .. ceil(n / batch_size) - 1
+
+so every sample is used exactly once per epoch, and the last batch is smaller when
+``batch_size`` does not divide ``n``.  ``batch_size = n`` is (full) batch gradient
+descent, ``batch_size = 1`` is stochastic gradient descent.
+
+This mirrors what ``keras.Model.fit(x, y, batch_size=..., shuffle=True)`` does with
+numpy inputs (a new shuffle each epoch, a last partial batch kept).
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["batch_indices", "minibatches", "num_batches"]
+
+
+def _check_batch_size(batch_size) -> int:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"Argument `batch_size` must be a positive integer. Received: batch_size={batch_size!r}")
+    return int(batch_size)
+
+
+def _check_num_samples(num_samples) -> int:
+    if isinstance(num_samples, bool) or not isinstance(num_samples, numbers.Integral) or num_samples < 1:
+        raise ValueError(
+            f"Argument `num_samples` must be a positive integer. Received: num_samples={num_samples!r}"
+        )
+    return int(num_samples)
+
+
+def num_batches(num_samples: int, batch_size: int) -> int:
+    """Batches per epoch: ceil(num_samples / batch_size)."""
+    num_samples, batch_size = _check_num_samples(num_samples), _check_batch_size(batch_size)
+    return -(-num_samples // batch_size)
+
+
+def batch_indices(num_samples: int, batch_size: int, *, rng=None, shuffle: bool = True):
+    """Yield the index arrays of one epoch's mini-batches.
+
+    ``rng`` is a ``numpy.random.Generator`` (or an int seed, or ``None`` for seed 0);
+    pass the same Generator epoch after epoch to get a new permutation each epoch that
+    is still reproducible.  ``shuffle=False`` keeps the order 0, 1, ..., n-1.
+    The concatenation of the yielded arrays is a permutation of ``range(num_samples)``.
+    """
+    num_samples, batch_size = _check_num_samples(num_samples), _check_batch_size(batch_size)
+    if shuffle:
+        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
+        order = rng.permutation(num_samples)
+    else:
+        order = np.arange(num_samples)
+    for start in range(0, num_samples, batch_size):
+        yield order[start:start + batch_size]
+
+
+def minibatches(X, y, batch_size: int, *, rng=None, shuffle: bool = True):
+    """Yield ``(X_batch, y_batch)`` pairs covering every sample of ``(X, y)`` once.
+
+    ``X`` and ``y`` are arrays with the same first dimension (the samples).
+    See :func:`batch_indices` for ``rng`` and ``shuffle``.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"Arguments `X` and `y` must have a sample axis; got shapes {X.shape} and {y.shape}.")
+    if len(X) != len(y):
+        raise ValueError(
+            f"Arguments `X` and `y` must have the same number of samples; got {len(X)} and {len(y)}."
+        )
+    for idx in batch_indices(len(X), batch_size, rng=rng, shuffle=shuffle):
+        yield X[idx], y[idx]
