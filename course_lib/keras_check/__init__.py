@@ -13,5 +13,7 @@ same inputs and returns a :class:`Comparison`: a small table of
 (step, max abs difference) that notebooks display and tests assert on.
 """
 from ._table import Comparison
+from ._autodiff import backend_value_and_grad, compare_gradients
+from ._schedules import compare_schedule, keras_schedule_like
 
-__all__ = ["Comparison"]
+__all__ = ["Comparison", "backend_value_and_grad", "compare_gradients", "compare_schedule", "keras_schedule_like"]

@@ -1,0 +1,443 @@
+"""Learning-rate schedules: callables ``lr = schedule(step)``.
+
+Mirrors ``keras.optimizers.schedules``: same class names, argument names and
+defaults, and the same formulas written in the same order, so that in float64
+our values equal Keras's to ~1e-16.  (Keras computes in the dtype of
+``initial_learning_rate``: a Python float becomes a float32 tensor, so plain
+Keras schedules agree with ours only to float32 precision, ~1e-7 relative.)
+
+``step`` is the optimizer's iteration counter, starting at 0.  Every schedule
+returns a Python float.
+
+Two schedules Keras lacks are added, with PyTorch's semantics:
+
+- :class:`CyclicLR` -- cyclical learning rates (Smith 2017), like
+  ``torch.optim.lr_scheduler.CyclicLR``;
+- :class:`OneCycle` -- the one-cycle policy (Smith & Topal 2018), like
+  ``torch.optim.lr_scheduler.OneCycleLR``.
+"""
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "LearningRateSchedule",
+    "Constant",
+    "ExponentialDecay",
+    "PiecewiseConstantDecay",
+    "PolynomialDecay",
+    "InverseTimeDecay",
+    "CosineDecay",
+    "CosineDecayRestarts",
+    "CyclicLR",
+    "CyclicalLearningRate",
+    "OneCycle",
+    "OneCycleLR",
+]
+
+
+# ----------------------------------------------------------------- validation
+def _finite(name, value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"Argument `{name}` must be a number. Received: {name}={value!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"Argument `{name}` must be finite. Received: {name}={value}")
+    return value
+
+
+def _positive(name, value):
+    value = _finite(name, value)
+    if value <= 0:
+        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value}")
+    return value
+
+
+def _non_negative(name, value):
+    value = _finite(name, value)
+    if value < 0:
+        raise ValueError(f"Argument `{name}` must be >= 0. Received: {name}={value}")
+    return value
+
+
+def _as_step(step):
+    """The step as a float (Keras casts it to the schedule's dtype too)."""
+    step = _finite("step", step)
+    if step < 0:
+        raise ValueError(f"Argument `step` must be >= 0. Received: step={step}")
+    return step
+
+
+# ---------------------------------------------------------------- base class
+class LearningRateSchedule:
+    """Base class: a schedule is a callable ``lr = schedule(step)``.
+
+    Mirrors ``keras.optimizers.schedules.LearningRateSchedule``.  Subclasses
+    implement ``__call__``; ``get_config()`` returns the constructor arguments,
+    with Keras's keys, so a schedule can be rebuilt as ``cls(**config)``.
+    """
+
+    def __call__(self, step):  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} must implement __call__(step)")
+
+    def get_config(self):
+        return dict(self._config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._config.items())
+        return f"{type(self).__name__}({args})"
+
+
+class Constant(LearningRateSchedule):
+    """A constant learning rate: ``lr(t) = learning_rate``.
+
+    Keras has no constant schedule; it is what a plain float ``learning_rate``
+    means to a Keras optimizer.
+    """
+
+    def __init__(self, learning_rate):
+        self.learning_rate = _positive("learning_rate", learning_rate)
+        self._config = {"learning_rate": self.learning_rate}
+
+    def __call__(self, step):
+        _as_step(step)
+        return self.learning_rate
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """Exponential decay.  Mirrors ``keras.optimizers.schedules.ExponentialDecay``.
+
+        p     = t / decay_steps        (floor(t / decay_steps) if staircase)
+        lr(t) = initial_learning_rate * decay_rate ** p
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _positive("decay_steps", decay_steps)
+        # A negative base to a fractional power is not a real number.
+        self.decay_rate = _positive("decay_rate", decay_rate)
+        self.staircase = bool(staircase)
+        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
+                        "decay_rate": decay_rate, "staircase": self.staircase}
+
+    def __call__(self, step):
+        p = _as_step(step) / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return self.initial_learning_rate * self.decay_rate**p
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """Step schedule.  Mirrors ``keras.optimizers.schedules.PiecewiseConstantDecay``.
+
+        lr(t) = values[0]   if t <= boundaries[0]
+                values[i]   if boundaries[i-1] < t <= boundaries[i]
+                values[-1]  if t > boundaries[-1]
+
+    A boundary step still uses the value *before* it (``<=``), as in Keras.
+    """
+
+    def __init__(self, boundaries, values):
+        boundaries, values = list(boundaries), list(values)
+        if len(boundaries) != len(values) - 1:
+            raise ValueError(
+                "The length of `boundaries` must be 1 less than the length of `values`. "
+                f"Received: boundaries={boundaries} of length {len(boundaries)}, "
+                f"values={values} of length {len(values)}.")
+        if not boundaries:
+            raise ValueError("Argument `boundaries` must not be empty (use Constant for one value).")
+        self.boundaries = [_finite("boundaries", b) for b in boundaries]
+        if any(a >= b for a, b in zip(self.boundaries, self.boundaries[1:])):
+            raise ValueError(f"Argument `boundaries` must be strictly increasing. Received: boundaries={boundaries}")
+        self.values = [_non_negative("values", v) for v in values]
+        self._config = {"boundaries": boundaries, "values": values}
+
+    def __call__(self, step):
+        step = _as_step(step)
+        for boundary, value in zip(self.boundaries, self.values):
+            if step <= boundary:
+                return value
+        return self.values[-1]
+
+
+class PolynomialDecay(LearningRateSchedule):
+    """Polynomial decay.  Mirrors ``keras.optimizers.schedules.PolynomialDecay``.
+
+        T     = decay_steps                                   (cycle=False: t <- min(t, T))
+        T     = decay_steps * ceil(t / decay_steps), T>=decay_steps   (cycle=True)
+        lr(t) = (initial_learning_rate - end_learning_rate) * (1 - t / T) ** power
+                + end_learning_rate
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001,
+                 power=1.0, cycle=False):
+        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _positive("decay_steps", decay_steps)
+        self.end_learning_rate = _non_negative("end_learning_rate", end_learning_rate)
+        self.power = _finite("power", power)
+        self.cycle = bool(cycle)
+        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
+                        "end_learning_rate": end_learning_rate, "power": power, "cycle": self.cycle}
+
+    def __call__(self, step):
+        step = _as_step(step)
+        decay_steps = self.decay_steps
+        if self.cycle:
+            # The first multiple of decay_steps that is >= step (1 at step 0).
+            multiplier = 1.0 if step == 0 else math.ceil(step / self.decay_steps)
+            decay_steps = decay_steps * multiplier
+        else:
+            step = min(step, decay_steps)
+        p = step / decay_steps
+        return ((self.initial_learning_rate - self.end_learning_rate) * (1 - p) ** self.power
+                + self.end_learning_rate)
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """Inverse-time decay.  Mirrors ``keras.optimizers.schedules.InverseTimeDecay``.
+
+        p     = t / decay_steps        (floor(t / decay_steps) if staircase)
+        lr(t) = initial_learning_rate / (1 + decay_rate * p)
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _positive("decay_steps", decay_steps)
+        self.decay_rate = _non_negative("decay_rate", decay_rate)
+        self.staircase = bool(staircase)
+        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
+                        "decay_rate": decay_rate, "staircase": self.staircase}
+
+    def __call__(self, step):
+        p = _as_step(step) / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
+
+
+def _cosine(fraction, alpha):
+    """Cosine from 1 down to alpha as fraction goes 0 -> 1: (1-alpha)*0.5*(1+cos(pi*f)) + alpha."""
+    return (1 - alpha) * (0.5 * (1.0 + math.cos(math.pi * fraction))) + alpha
+
+
+class CosineDecay(LearningRateSchedule):
+    """Cosine decay with optional linear warmup (Loshchilov & Hutter 2017; Goyal et al. 2017).
+
+    Mirrors ``keras.optimizers.schedules.CosineDecay``.  With W = warmup_steps,
+    T = decay_steps and lr_0 = initial_learning_rate:
+
+        warmup_target is None:  lr(t) = lr_0 * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, T) / T)) + alpha)
+        otherwise, t <- min(t, W + T):
+            t <  W:  lr(t) = (warmup_target - lr_0) * t / W + lr_0                  (linear warmup)
+            t >= W:  lr(t) = warmup_target * ((1 - alpha) * 0.5 * (1 + cos(pi * (t - W) / T)) + alpha)
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
+                 warmup_steps=0):
+        self.decay_steps = _positive("decay_steps", decay_steps)
+        self.alpha = _finite("alpha", alpha)
+        self.warmup_steps = _non_negative("warmup_steps", warmup_steps)
+        if warmup_target is None:
+            self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+            self.warmup_target = None
+        else:
+            # Warming up from 0 is the usual recipe, so 0 is allowed here.
+            self.initial_learning_rate = _non_negative("initial_learning_rate", initial_learning_rate)
+            self.warmup_target = _positive("warmup_target", warmup_target)
+        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
+                        "alpha": alpha, "warmup_target": warmup_target, "warmup_steps": warmup_steps}
+
+    def __call__(self, step):
+        step = _as_step(step)
+        if self.warmup_target is None:
+            step = min(step, self.decay_steps)
+            return self.initial_learning_rate * _cosine(step / self.decay_steps, self.alpha)
+        step = min(step, self.decay_steps + self.warmup_steps)
+        if step < self.warmup_steps:
+            fraction = step / self.warmup_steps
+            return (self.warmup_target - self.initial_learning_rate) * fraction + self.initial_learning_rate
+        fraction = (step - self.warmup_steps) / self.decay_steps
+        return self.warmup_target * _cosine(fraction, self.alpha)
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts, SGDR (Loshchilov & Hutter 2017).
+
+    Mirrors ``keras.optimizers.schedules.CosineDecayRestarts``.  Period i lasts
+    T_i = first_decay_steps * t_mul**i steps and starts from m_mul**i.  With
+    f = t / first_decay_steps:
+
+        t_mul == 1:  i = floor(f),                               f_i = f - i
+        t_mul != 1:  i = floor(log(1 - f (1 - t_mul)) / log(t_mul)),
+                     f_i = (f - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i
+        lr(t) = initial_learning_rate * ((1 - alpha) * m_mul**i * 0.5 * (1 + cos(pi f_i)) + alpha)
+
+    (As in Keras, the floor ``alpha`` is not scaled by m_mul**i.)
+    """
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
+        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+        self.first_decay_steps = _positive("first_decay_steps", first_decay_steps)
+        self.t_mul = _positive("t_mul", t_mul)
+        self.m_mul = _non_negative("m_mul", m_mul)
+        self.alpha = _finite("alpha", alpha)
+        self._config = {"initial_learning_rate": initial_learning_rate,
+                        "first_decay_steps": first_decay_steps, "t_mul": t_mul, "m_mul": m_mul,
+                        "alpha": alpha}
+
+    def _restart_and_fraction(self, fraction):
+        """Which period ``i`` the step is in, and how far into it (0..1)."""
+        t_mul = self.t_mul
+        if t_mul == 1.0:
+            i_restart = math.floor(fraction)
+            return i_restart, fraction - i_restart
+        # Periods grow geometrically: sum_{k<i} t_mul**k = (1 - t_mul**i) / (1 - t_mul).
+        i_restart = math.floor(math.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
+        sum_r = (1.0 - t_mul**i_restart) / (1.0 - t_mul)
+        return i_restart, (fraction - sum_r) / t_mul**i_restart
+
+    def __call__(self, step):
+        fraction = _as_step(step) / self.first_decay_steps
+        i_restart, fraction = self._restart_and_fraction(fraction)
+        m_fac = self.m_mul**i_restart
+        cosine_decayed = 0.5 * m_fac * (1.0 + math.cos(math.pi * fraction))
+        return self.initial_learning_rate * ((1 - self.alpha) * cosine_decayed + self.alpha)
+
+
+# -------------------------------------------------- schedules Keras lacks
+_CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+
+
+class CyclicLR(LearningRateSchedule):
+    """Cyclical learning rate (Smith 2017, "Cyclical Learning Rates for Training Neural Networks").
+
+    The rate goes linearly from base_lr up to max_lr in ``step_size`` steps and
+    back down in ``step_size`` steps, forever.  With s = step_size:
+
+        cycle = floor(1 + t / (2 s))
+        x     = |t / s - 2 cycle + 1|
+        lr(t) = base_lr + (max_lr - base_lr) * max(0, 1 - x) * scale
+
+    scale = 1 ("triangular"), 1 / 2**(cycle - 1) ("triangular2": the amplitude
+    halves every cycle) or gamma**t ("exp_range").  Same values as
+    ``torch.optim.lr_scheduler.CyclicLR(base_lr, max_lr, step_size_up=step_size,
+    mode=mode, gamma=gamma)``; Keras has no cyclical schedule.
+    """
+
+    def __init__(self, base_lr=0.001, max_lr=0.006, step_size=2000, mode="triangular", gamma=1.0):
+        self.base_lr = _positive("base_lr", base_lr)
+        self.max_lr = _positive("max_lr", max_lr)
+        if self.max_lr < self.base_lr:
+            raise ValueError(f"Argument `max_lr` must be >= base_lr. Received: max_lr={max_lr}, base_lr={base_lr}")
+        self.step_size = _positive("step_size", step_size)
+        if mode not in _CYCLIC_MODES:
+            raise ValueError(f"Argument `mode` must be one of {_CYCLIC_MODES}. Received: mode={mode!r}")
+        self.mode = mode
+        self.gamma = _positive("gamma", gamma)
+        self._config = {"base_lr": base_lr, "max_lr": max_lr, "step_size": step_size, "mode": mode,
+                        "gamma": gamma}
+
+    def _scale(self, cycle, step):
+        if self.mode == "triangular2":
+            return 1.0 / 2.0 ** (cycle - 1)
+        if self.mode == "exp_range":
+            return self.gamma**step
+        return 1.0
+
+    def __call__(self, step):
+        step = _as_step(step)
+        cycle = math.floor(1 + step / (2 * self.step_size))
+        x = abs(step / self.step_size - 2 * cycle + 1)
+        return self.base_lr + (self.max_lr - self.base_lr) * max(0.0, 1 - x) * self._scale(cycle, step)
+
+
+CyclicalLearningRate = CyclicLR
+
+
+def _anneal_cos(start, end, pct):
+    """Cosine from start (pct=0) to end (pct=1): end + (start - end) / 2 * (1 + cos(pi pct))."""
+    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+
+def _anneal_linear(start, end, pct):
+    """Straight line from start (pct=0) to end (pct=1)."""
+    return (end - start) * pct + start
+
+
+class OneCycle(LearningRateSchedule):
+    """One-cycle policy (Smith & Topal 2018), with ``torch.optim.lr_scheduler.OneCycleLR``'s semantics.
+
+    The rate warms up from initial_lr = max_lr / div_factor to max_lr during the
+    first pct_start of the run, then anneals down to
+    min_lr = initial_lr / final_div_factor by step total_steps - 1.  Phases
+    (end steps as in PyTorch, with P = pct_start * total_steps):
+
+        two phases:   [0, P - 1]: initial_lr -> max_lr;  [P - 1, N - 1]: max_lr -> min_lr
+        three_phase:  [0, P - 1]: initial_lr -> max_lr;  [P - 1, 2P - 2]: max_lr -> initial_lr;
+                      [2P - 2, N - 1]: initial_lr -> min_lr
+
+    Inside a phase from step a to step b, pct = (t - a) / (b - a) and
+
+        "cos":     lr = end + (start - end) / 2 * (1 + cos(pi pct))
+        "linear":  lr = start + (end - start) * pct
+
+    Valid steps are 0..total_steps (PyTorch raises past that, and so do we).
+    Keras has no one-cycle schedule.  (PyTorch also cycles momentum; this
+    schedule covers the learning rate only.)
+    """
+
+    def __init__(self, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
+                 final_div_factor=1e4, three_phase=False):
+        self.max_lr = _positive("max_lr", max_lr)
+        if isinstance(total_steps, bool) or int(total_steps) != total_steps or total_steps <= 0:
+            raise ValueError(f"Argument `total_steps` must be a positive integer. Received: total_steps={total_steps}")
+        self.total_steps = int(total_steps)
+        self.pct_start = _finite("pct_start", pct_start)
+        if not 0 <= self.pct_start <= 1:
+            raise ValueError(f"Argument `pct_start` must be in [0, 1]. Received: pct_start={pct_start}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError("Argument `anneal_strategy` must be 'cos' or 'linear'. "
+                             f"Received: anneal_strategy={anneal_strategy!r}")
+        self.anneal_strategy = anneal_strategy
+        self.div_factor = _positive("div_factor", div_factor)
+        self.final_div_factor = _positive("final_div_factor", final_div_factor)
+        self.three_phase = bool(three_phase)
+        self.initial_lr = self.max_lr / self.div_factor
+        self.min_lr = self.initial_lr / self.final_div_factor
+        self.phases = self._phases()
+        self._config = {"max_lr": max_lr, "total_steps": total_steps, "pct_start": pct_start,
+                        "anneal_strategy": anneal_strategy, "div_factor": div_factor,
+                        "final_div_factor": final_div_factor, "three_phase": self.three_phase}
+
+    def _phases(self):
+        """(end_step, start_lr, end_lr) per phase, exactly as PyTorch sets them up."""
+        n, p = self.total_steps, self.pct_start
+        if self.three_phase:
+            phases = [(float(p * n) - 1, self.initial_lr, self.max_lr),
+                      (float(2 * p * n) - 2, self.max_lr, self.initial_lr),
+                      (n - 1, self.initial_lr, self.min_lr)]
+        else:
+            phases = [(float(p * n) - 1, self.initial_lr, self.max_lr),
+                      (n - 1, self.max_lr, self.min_lr)]
+        starts = [0] + [end for end, _, _ in phases[:-1]]
+        # PyTorch divides by zero (or runs a phase backwards) when a phase has no length.
+        if any(end <= start for start, (end, _, _) in zip(starts, phases)):
+            raise ValueError("Arguments `pct_start` and `total_steps` leave a phase with no steps: "
+                             f"pct_start={self.pct_start}, total_steps={n}, three_phase={self.three_phase}")
+        return phases
+
+    def __call__(self, step):
+        step = _as_step(step)
+        if step > self.total_steps:
+            raise ValueError(f"Argument `step` must be <= total_steps={self.total_steps}. Received: step={step}")
+        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
+        start_step = 0
+        for i, (end_step, start_lr, end_lr) in enumerate(self.phases):
+            if step <= end_step or i == len(self.phases) - 1:
+                pct = (step - start_step) / (end_step - start_step)
+                return anneal(start_lr, end_lr, pct)
+            start_step = end_step
+
+
+OneCycleLR = OneCycle

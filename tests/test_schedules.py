@@ -1,0 +1,233 @@
+"""course_lib.schedules equals keras.optimizers.schedules step by step, and the
+cyclical / one-cycle schedules Keras lacks equal the papers' formulas and PyTorch.
+
+Tolerances (relative to the largest learning rate of the run):
+- float64: <= 1e-12.  Keras is given every float argument as a numpy float64,
+  because it computes in the dtype of ``initial_learning_rate`` and casts Python
+  floats through float32.  (Measured: 0, bit for bit.)
+- float32 (what Keras does with plain Python floats): <= 1e-6, i.e. ~8 float32
+  ulps.  (Measured: ~1e-7.)
+"""
+import math
+
+import numpy as np
+import pytest
+
+import keras
+
+from course_lib import schedules as S
+from course_lib.keras_check import compare_schedule, keras_schedule_like
+
+STEPS = range(0, 121)  # covers every boundary/period end of the cases below
+TOL = {"float64": 1e-12, "float32": 1e-6}
+
+KERAS_CASES = {
+    "exponential": lambda: S.ExponentialDecay(0.1, 7, 0.9),
+    "exponential_staircase": lambda: S.ExponentialDecay(0.1, 7, 0.9, staircase=True),
+    "piecewise": lambda: S.PiecewiseConstantDecay([10, 25, 40], [1.0, 0.5, 0.1, 0.01]),
+    "polynomial": lambda: S.PolynomialDecay(0.1, 30, 0.001, power=0.5),
+    "polynomial_cycle": lambda: S.PolynomialDecay(0.1, 30, 0.001, power=2.0, cycle=True),
+    "inverse_time": lambda: S.InverseTimeDecay(0.1, 5, 0.5),
+    "inverse_time_staircase": lambda: S.InverseTimeDecay(0.1, 5, 0.5, staircase=True),
+    "cosine": lambda: S.CosineDecay(0.1, 40, alpha=0.1),
+    "cosine_warmup": lambda: S.CosineDecay(0.0, 40, alpha=0.05, warmup_target=0.2, warmup_steps=10),
+    "restarts": lambda: S.CosineDecayRestarts(0.1, 10),
+    "restarts_tmul1": lambda: S.CosineDecayRestarts(0.1, 10, t_mul=1.0, m_mul=0.5, alpha=0.1),
+    "restarts_tmul1.5": lambda: S.CosineDecayRestarts(0.1, 7, t_mul=1.5, m_mul=0.8, alpha=0.05),
+}
+
+
+def _assert_close(ours, dtype, steps=STEPS, keras_schedule=None):
+    result = compare_schedule(ours, keras_schedule, steps=steps, dtype=dtype)
+    assert result.dtype == dtype
+    scale = max(abs(ours(s)) for s in steps)
+    assert result.max_diff <= TOL[dtype] * scale, str(result)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", sorted(KERAS_CASES))
+def test_equals_keras_every_step(case, dtype):
+    _assert_close(KERAS_CASES[case](), dtype)
+
+
+def _random_schedules(rng):
+    """One schedule of each Keras kind with random hyperparameters."""
+    lr = float(rng.uniform(1e-3, 1.0))
+    steps = int(rng.integers(1, 40))
+    rate = float(rng.uniform(0.05, 0.99))
+    bounds = sorted(rng.choice(np.arange(1, 100), size=3, replace=False).tolist())
+    return [
+        S.ExponentialDecay(lr, steps, rate, staircase=bool(rng.integers(2))),
+        S.PiecewiseConstantDecay(bounds, rng.uniform(1e-3, 1, size=4).tolist()),
+        S.PolynomialDecay(lr, steps, lr * rate / 10, power=float(rng.uniform(0.3, 3)),
+                          cycle=bool(rng.integers(2))),
+        S.InverseTimeDecay(lr, steps, float(rng.uniform(0, 3)), staircase=bool(rng.integers(2))),
+        S.CosineDecay(lr, steps, alpha=rate, warmup_target=2 * lr,
+                      warmup_steps=int(rng.integers(0, 20))),
+        S.CosineDecayRestarts(lr, steps, t_mul=float(rng.uniform(1.1, 3)), m_mul=rate,
+                              alpha=float(rng.uniform(0, 0.2))),
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_equals_keras_random_hyperparameters_float64(seed):
+    """Randomized hyperparameters, 0..120 steps, float64 to 1e-12."""
+    for ours in _random_schedules(np.random.default_rng(seed)):
+        _assert_close(ours, "float64")
+
+
+def test_plain_keras_python_floats_agree_to_float32():
+    """A Keras schedule built the everyday way (Python floats -> float32)."""
+    ours = S.CosineDecay(0.1, 50, alpha=0.1, warmup_target=0.3, warmup_steps=10)
+    theirs = keras.optimizers.schedules.CosineDecay(0.1, 50, alpha=0.1, warmup_target=0.3, warmup_steps=10)
+    _assert_close(ours, "float32", keras_schedule=theirs)
+
+
+def test_constant_equals_a_float_learning_rate():
+    """Keras has no Constant schedule: a float learning_rate is its equivalent."""
+    ours = S.Constant(0.01)
+    keras_lr = float(keras.optimizers.SGD(learning_rate=0.01).learning_rate.numpy())
+    for step in STEPS:
+        assert ours(step) == 0.01
+        assert abs(ours(step) - keras_lr) <= 1e-6 * 0.01
+
+
+def test_piecewise_boundary_step_keeps_previous_value():
+    s = S.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1])
+    assert [s(9), s(10), s(11), s(20), s(21)] == [1.0, 1.0, 0.5, 0.5, 0.1]
+
+
+def test_keras_twin_rejects_schedules_keras_lacks():
+    with pytest.raises(ValueError, match="CyclicLR"):
+        keras_schedule_like(S.CyclicLR())
+
+
+# ---------------------------------------------------------------- cyclical
+def _smith_clr(t, base_lr, max_lr, step_size, mode, gamma):
+    """Smith 2017, section 3.1, written out independently."""
+    cycle = np.floor(1 + t / (2 * step_size))
+    x = np.abs(t / step_size - 2 * cycle + 1)
+    scale = {"triangular": 1.0, "triangular2": 1 / 2 ** (cycle - 1), "exp_range": gamma**t}[mode]
+    return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - x) * scale
+
+
+CLR_CASES = [("triangular", 1.0), ("triangular2", 1.0), ("exp_range", 0.995)]
+
+
+@pytest.mark.parametrize("mode,gamma", CLR_CASES)
+def test_cyclic_equals_smith_formula(mode, gamma):
+    ours = S.CyclicLR(base_lr=0.001, max_lr=0.006, step_size=20, mode=mode, gamma=gamma)
+    t = np.arange(0, 201)
+    expected = _smith_clr(t.astype(float), 0.001, 0.006, 20, mode, gamma)
+    got = np.array([ours(int(s)) for s in t])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
+    # Shape checks independent of any formula: starts at base, peaks at max after step_size.
+    assert ours(0) == pytest.approx(0.001) and ours(20) == pytest.approx(0.006 if mode != "exp_range" else
+                                                                          0.001 + 0.005 * gamma**20)
+    if mode == "triangular2":
+        assert ours(60) == pytest.approx(0.001 + 0.005 / 2)  # second peak has half the amplitude
+
+
+def _torch_lrs(make_scheduler, lr, n):
+    torch = pytest.importorskip("torch")
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([param], lr=lr, momentum=0.9)
+    sched = make_scheduler(torch.optim.lr_scheduler, opt)
+    lrs = []
+    for _ in range(n):
+        lrs.append(sched.get_last_lr()[0])
+        opt.step()
+        sched.step()
+    return np.array(lrs)
+
+
+@pytest.mark.parametrize("mode,gamma", CLR_CASES)
+def test_cyclic_equals_torch(mode, gamma):
+    ours = S.CyclicLR(base_lr=0.001, max_lr=0.006, step_size=20, mode=mode, gamma=gamma)
+    theirs = _torch_lrs(lambda sch, opt: sch.CyclicLR(opt, 0.001, 0.006, step_size_up=20, mode=mode,
+                                                       gamma=gamma), 0.001, 201)
+    np.testing.assert_allclose([ours(s) for s in range(201)], theirs, rtol=1e-12, atol=0)
+
+
+ONE_CYCLE_CASES = [
+    dict(max_lr=0.1, total_steps=100),
+    dict(max_lr=0.1, total_steps=100, anneal_strategy="linear"),
+    dict(max_lr=0.5, total_steps=77, pct_start=0.25, div_factor=10.0, final_div_factor=100.0,
+         three_phase=True),
+    dict(max_lr=0.5, total_steps=50, pct_start=0.4, anneal_strategy="linear", three_phase=True),
+]
+
+
+@pytest.mark.parametrize("kwargs", ONE_CYCLE_CASES, ids=str)
+def test_one_cycle_equals_torch(kwargs):
+    ours = S.OneCycle(**kwargs)
+    n = kwargs["total_steps"]
+    theirs = _torch_lrs(lambda sch, opt: sch.OneCycleLR(opt, **kwargs), 0.1, n)
+    np.testing.assert_allclose([ours(s) for s in range(n)], theirs, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("kwargs", ONE_CYCLE_CASES, ids=str)
+def test_one_cycle_landmarks(kwargs):
+    """Smith & Topal's policy, checked at its landmarks rather than through a formula."""
+    ours = S.OneCycle(**kwargs)
+    n, max_lr = kwargs["total_steps"], kwargs["max_lr"]
+    initial = max_lr / kwargs.get("div_factor", 25.0)
+    peak = kwargs.get("pct_start", 0.3) * n - 1
+    assert ours(0) == pytest.approx(initial, rel=1e-12)
+    assert ours(n - 1) == pytest.approx(initial / kwargs.get("final_div_factor", 1e4), rel=1e-12)
+    values = [ours(s) for s in range(n)]
+    assert max(values) <= max_lr * (1 + 1e-12)
+    assert np.all(np.diff(values[: math.floor(peak) + 1]) > 0)  # rising up to the peak
+    if not kwargs.get("three_phase"):
+        assert np.all(np.diff(values[math.ceil(peak):]) < 0)  # then falling to the end
+    if kwargs.get("anneal_strategy") == "linear":
+        assert ours(peak / 2) == pytest.approx((initial + max_lr) / 2, rel=1e-12)
+
+
+def test_one_cycle_rejects_steps_past_the_end():
+    s = S.OneCycle(0.1, 10)
+    s(10)  # PyTorch allows step == total_steps
+    with pytest.raises(ValueError, match="step"):
+        s(11)
+
+
+# -------------------------------------------------------------- bad input
+BAD = [
+    (lambda: S.ExponentialDecay(-0.1, 10, 0.9), "initial_learning_rate"),
+    (lambda: S.ExponentialDecay(0.0, 10, 0.9), "initial_learning_rate"),
+    (lambda: S.ExponentialDecay(0.1, 0, 0.9), "decay_steps"),
+    (lambda: S.ExponentialDecay(0.1, 10, -0.5), "decay_rate"),
+    (lambda: S.InverseTimeDecay(0.1, -3, 0.5), "decay_steps"),
+    (lambda: S.PolynomialDecay(0.1, 0), "decay_steps"),
+    (lambda: S.PolynomialDecay(0.1, 10, end_learning_rate=-1.0), "end_learning_rate"),
+    (lambda: S.CosineDecay(float("nan"), 10), "initial_learning_rate"),
+    (lambda: S.CosineDecay(0.1, 0), "decay_steps"),
+    (lambda: S.CosineDecayRestarts(0.1, 0), "first_decay_steps"),
+    (lambda: S.CosineDecayRestarts(0.1, 10, t_mul=0.0), "t_mul"),
+    (lambda: S.PiecewiseConstantDecay([10, 20], [1.0, 0.5]), "boundaries"),
+    (lambda: S.PiecewiseConstantDecay([20, 10], [1.0, 0.5, 0.1]), "boundaries"),
+    (lambda: S.PiecewiseConstantDecay([10], [1.0, -0.5]), "values"),
+    (lambda: S.Constant(-1e-3), "learning_rate"),
+    (lambda: S.CyclicLR(step_size=0), "step_size"),
+    (lambda: S.CyclicLR(step_size=-5), "step_size"),
+    (lambda: S.CyclicLR(mode="sawtooth"), "mode"),
+    (lambda: S.CyclicLR(base_lr=-0.001), "base_lr"),
+    (lambda: S.CyclicLR(base_lr=0.01, max_lr=0.001), "max_lr"),
+    (lambda: S.OneCycle(0.1, 0), "total_steps"),
+    (lambda: S.OneCycle(0.1, 100, pct_start=1.5), "pct_start"),
+    (lambda: S.OneCycle(0.1, 100, anneal_strategy="cosine"), "anneal_strategy"),
+    (lambda: S.OneCycle(0.1, 100, pct_start=0.01), "pct_start"),  # zero-length warm-up phase
+    (lambda: S.OneCycle(-0.1, 100), "max_lr"),
+    (lambda: S.ExponentialDecay(0.1, 10, 0.9)(-1), "step"),
+]
+
+
+@pytest.mark.parametrize("make,argument", BAD, ids=[a + str(i) for i, (_, a) in enumerate(BAD)])
+def test_bad_input_raises_value_error_naming_the_argument(make, argument):
+    with pytest.raises(ValueError, match=f"`{argument}`"):
+        make()
+
+
+def test_non_number_is_a_type_error():
+    with pytest.raises(TypeError, match="decay_steps"):
+        S.ExponentialDecay(0.1, "ten", 0.9)
