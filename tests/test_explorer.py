@@ -1,0 +1,313 @@
+"""Protects course_lib.explorer: landscapes' analytic gradients, the trajectories it records while
+driving the real course_lib.optimizers, its refusal of bad input, and the widgets built headless
+(a moved slider must put a new picture in the Output, quickly)."""
+import base64
+import inspect
+import math
+import time
+import types
+
+import numpy as np
+import pytest
+
+from course_lib import explorer as ex
+from course_lib import optimizers, schedules
+from course_lib.explorer import LANDSCAPES, Trajectory, get_landscape, make_optimizer, run_optimizer
+
+RNG = np.random.default_rng(0)
+
+
+class PlainGD:
+    """A stand-in with the agreed optimizer API (apply in place): p <- p - lr g."""
+
+    def __init__(self, learning_rate):
+        self.learning_rate, self.calls = learning_rate, 0
+
+    def apply(self, grads, params):
+        for g, p in zip(grads, params):
+            p -= self.learning_rate * g
+        self.calls += 1
+
+
+# ----------------------------------------------------------------------------- landscapes
+@pytest.mark.parametrize("name", list(LANDSCAPES))
+def test_gradient_matches_central_finite_differences(name):
+    """Each hand-written gradient agrees with (f(p + h e_i) - f(p - h e_i)) / 2h at random points."""
+    land = LANDSCAPES[name]
+    (x0, x1), (y0, y1) = land.bounds
+    h = 1e-6
+    for _ in range(20):
+        p = np.array([RNG.uniform(x0, x1), RNG.uniform(y0, y1)])
+        numeric = np.array([(land.value(p + h * e) - land.value(p - h * e)) / (2 * h) for e in np.eye(2)])
+        np.testing.assert_allclose(land.gradient(p), numeric, rtol=1e-6, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", list(LANDSCAPES))
+def test_known_minima_and_saddles_are_critical_points(name):
+    land = LANDSCAPES[name]
+    for m in land.minima:
+        assert np.abs(land.gradient(m)).max() < 1e-4, f"gradient at the minimum {m}"
+        assert abs(land.value(m)) < 1e-9  # every minimum listed here is a global one, f = 0
+        X, Y, Z = land.grid(60)
+        assert Z.min() >= land.value(m) - 1e-12
+    for s in land.saddle_points:
+        assert np.abs(land.gradient(s)).max() == 0
+        # Up along x, down along y: an indefinite Hessian.
+        assert land.value((s[0] + 0.1, s[1])) > land.value(s) > land.value((s[0], s[1] + 0.1))
+    (x0, x1), (y0, y1) = land.bounds
+    assert x0 < land.start[0] < x1 and y0 < land.start[1] < y1
+    assert land.equation.startswith("f(x, y) =")
+    assert land.log_scale == (land.grid(40)[2].min() >= 0)
+
+
+def test_himmelblau_has_its_four_minima():
+    land = get_landscape("Himmelblau")
+    assert len(land.minima) == 4 and len({tuple(np.round(m, 1)) for m in land.minima}) == 4
+
+
+def test_lookup_by_key_or_title_any_case_and_unknown_name():
+    assert get_landscape("ROSENBROCK") is LANDSCAPES["rosenbrock"]
+    assert get_landscape("Ill-conditioned quadratic") is LANDSCAPES["quadratic"]
+    assert get_landscape(LANDSCAPES["saddle"]) is LANDSCAPES["saddle"]
+    with pytest.raises(ValueError, match="unknown landscape 'banana'.*rosenbrock.*himmelblau"):
+        get_landscape("banana")
+    with pytest.raises(TypeError, match="landscape must be a str"):
+        get_landscape(3)
+    with pytest.raises(ValueError, match=r"point.*shape \(2,\)"):
+        LANDSCAPES["saddle"].value([1.0, 2.0, 3.0])
+
+
+# ----------------------------------------------------------------------------- trajectories
+def test_trajectory_of_gradient_descent_on_the_quadratic_is_the_closed_form():
+    """On f = (x^2 + k y^2)/2, gradient descent gives x_t = x_0 (1 - lr)^t and y_t = y_0 (1 - k lr)^t."""
+    land, lr, steps = LANDSCAPES["quadratic"], 0.03, 40
+    opt = PlainGD(lr)
+    run = run_optimizer(land, opt, start=[2.0, -1.0], steps=steps)
+    kappa = land.gradient([0.0, 1.0])[1]
+    t = np.arange(steps + 1)
+    np.testing.assert_allclose(run.points[:, 0], 2.0 * (1 - lr) ** t, rtol=1e-12)
+    np.testing.assert_allclose(run.points[:, 1], -1.0 * (1 - kappa * lr) ** t, rtol=1e-12)
+    np.testing.assert_allclose(run.losses, [land.value(p) for p in run.points], rtol=1e-12)
+    assert opt.calls == steps and not run.diverged
+    assert run_optimizer(land, PlainGD(lr), steps=0).points.tolist() == [list(land.start)]
+
+
+def test_momentum_by_name_drives_the_real_sgd_exactly_like_the_velocity_equations():
+    """run_optimizer + make_optimizer("Momentum") reproduce v = mu v - lr g; p += v step by step.
+
+    course_lib.optimizers rounds the learning rate to float32 (as Keras stores it), so we do too."""
+    land, lr, mu, steps = LANDSCAPES["rosenbrock"], 1e-3, 0.8, 50
+    run = run_optimizer(land, make_optimizer("momentum", lr, momentum=mu), steps=steps)
+    lr32 = float(np.float32(lr))
+    p, v = np.array(land.start), np.zeros(2)
+    for t in range(1, steps + 1):
+        # Keras casts momentum to the variable's dtype through float32 (DESIGN.md §2).
+        v = float(np.float32(mu)) * v - lr32 * land.gradient(p)
+        p = p + v
+        np.testing.assert_allclose(run.points[t], p, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "name, cls, attrs",
+    [
+        ("SGD", "SGD", {"momentum": 0.0, "nesterov": False}),
+        ("Momentum", "SGD", {"momentum": 0.7, "nesterov": False}),
+        ("Nesterov", "SGD", {"momentum": 0.7, "nesterov": True}),
+        ("AdaGrad", "Adagrad", {}),
+        ("RMSProp", "RMSprop", {"rho": 0.8}),
+        ("Adam", "Adam", {"beta_1": 0.85, "beta_2": 0.99, "amsgrad": False}),
+        ("AMSGrad", "Adam", {"beta_1": 0.85, "beta_2": 0.99, "amsgrad": True}),
+        ("AdamW", "AdamW", {"beta_1": 0.85, "beta_2": 0.99}),
+        ("Lion", "Lion", {"beta_1": 0.85, "beta_2": 0.99}),
+    ],
+)
+def test_make_optimizer_passes_the_shared_hyperparameters(name, cls, attrs):
+    opt = make_optimizer(name.lower(), 0.01, momentum=0.7, rho=0.8, beta_1=0.85, beta_2=0.99)
+    assert type(opt) is getattr(optimizers, cls)
+    assert opt.learning_rate == pytest.approx(0.01, rel=1e-7)
+    for key, value in attrs.items():
+        assert getattr(opt, key) == pytest.approx(value), key
+
+
+def test_every_available_optimizer_makes_progress_on_the_quadratic():
+    names = ex.available_optimizers()
+    assert {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"} <= set(names)
+    for name in names:
+        run = run_optimizer("quadratic", make_optimizer(name, 0.02), steps=300)
+        assert run.losses[-1] < 0.5 * run.losses[0], name
+
+
+def test_divergence_is_recorded_as_nan_not_raised():
+    """Plain GD at lr 0.1 on Rosenbrock overflows; the run stops there and says so."""
+    run = run_optimizer("rosenbrock", PlainGD(0.1), steps=100)
+    assert run.diverged
+    finite = np.isfinite(run.losses)
+    last = int(np.argmin(finite))  # first NaN row
+    assert 1 < last < 100 and finite[:last].all() and not finite[last:].any()
+    assert np.isnan(run.points[last:]).all()
+    # The real optimizers refuse non-finite gradients; run_optimizer stops before handing one over.
+    assert run_optimizer("rosenbrock", make_optimizer("SGD", 0.1), steps=100).diverged
+
+
+def test_bad_input_is_refused_with_clear_messages():
+    with pytest.raises(ValueError, match="unknown optimizer 'adamm'; valid names: SGD, Momentum, Nesterov"):
+        make_optimizer("adamm", 0.1)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        run_optimizer("saddle", "Newton")
+    with pytest.raises(ValueError, match="unknown hyperparameter.*'betta'"):
+        make_optimizer("Adam", 0.1, betta=0.9)
+    with pytest.raises(ValueError, match="learning_rate"):
+        make_optimizer("Adam", -0.1)
+    with pytest.raises(ValueError, match="unknown landscape"):
+        run_optimizer("everest", PlainGD(0.1))
+    with pytest.raises(TypeError, match="optimizer must have an apply"):
+        run_optimizer("saddle", object())
+    with pytest.raises(ValueError, match=r"start must be a point \[x, y\] of shape \(2,\)"):
+        run_optimizer("saddle", PlainGD(0.1), start=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="start must be finite"):
+        run_optimizer("saddle", PlainGD(0.1), start=[np.nan, 0.0])
+    for steps in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="steps must be a non-negative int"):
+            run_optimizer("saddle", PlainGD(0.1), steps=steps)
+
+
+# ----------------------------------------------------------------------------- widgets
+def _png(explorer) -> bytes:
+    (out,) = explorer.output.outputs
+    assert out["output_type"] == "display_data", out
+    return base64.b64decode(out["data"]["image/png"])
+
+
+def test_optimizer_explorer_redraws_on_every_change():
+    w = ex.optimizer_explorer("rosenbrock", optimizers=("SGD", "adam"))
+    first = _png(w)
+    assert first.startswith(b"\x89PNG") and w.redraws == 1
+    kinds = {type(c).__name__ for c in w.controls.values()}
+    assert {"Dropdown", "SelectMultiple", "FloatLogSlider", "FloatSlider", "IntSlider"} <= kinds
+
+    w.controls["learning_rate"].value = 3e-3
+    assert w.redraws == 2 and _png(w) != first
+    second = _png(w)
+    w.controls["optimizers"].value = ("SGD", "Adam", "Momentum")
+    assert w.redraws == 3 and _png(w) != second
+
+    # A new landscape brings its own learning rate, with one redraw (not two).
+    w.controls["landscape"].value = "himmelblau"
+    assert w.redraws == 4
+    assert w.controls["learning_rate"].value == pytest.approx(LANDSCAPES["himmelblau"].learning_rate, rel=0.13)
+
+    slow = []
+    for beta in (0.5, 0.8, 0.95):
+        w.controls["beta_1"].value = beta
+        slow.append(w.last_draw_seconds)
+    assert min(slow) < 0.5, f"redraw took {slow} s"
+
+
+def test_explorer_repr_is_stable_text_for_nbval():
+    a, b = ex.optimizer_explorer(), ex.optimizer_explorer()
+    assert repr(a) == repr(b)
+    assert repr(a).startswith("OptimizerExplorer(landscape='rosenbrock', optimizers=['SGD', 'Momentum', 'Adam']")
+    assert "0x" not in repr(a) and a.model_id not in repr(a)
+
+
+def test_optimizer_explorer_refuses_unknown_names():
+    with pytest.raises(ValueError, match="unknown optimizer 'Foo'.*Adam"):
+        ex.optimizer_explorer(optimizers=("Foo",))
+    with pytest.raises(ValueError, match="unknown landscape"):
+        ex.optimizer_explorer("moon")
+
+
+def test_bad_settings_show_a_message_instead_of_a_broken_plot():
+    w = ex.schedule_explorer("OneCycle")
+    w.params["pct_start"].value = 0.0  # leaves OneCycle's warm-up phase with no steps
+    (out,) = w.output.outputs
+    assert out["output_type"] == "stream" and "Cannot draw with these settings" in out["text"]
+    assert "pct_start" in out["text"]
+    w.params["pct_start"].value = 0.25
+    assert w.output.outputs[0]["output_type"] == "display_data"
+
+
+# ----------------------------------------------------------------------------- schedules
+def test_schedule_parameters_read_the_real_constructors():
+    found = ex.available_schedules()
+    assert {"ExponentialDecay", "CosineDecay", "CosineDecayRestarts", "CyclicLR", "OneCycle"} <= set(found)
+    assert "LearningRateSchedule" not in found
+    assert "PiecewiseConstantDecay" not in found  # list arguments cannot be sliders
+    specs = {s.name: s for s in ex.schedule_parameters(schedules.ExponentialDecay, steps=800)}
+    assert list(specs) == ["initial_learning_rate", "decay_steps", "decay_rate", "staircase"]
+    assert specs["initial_learning_rate"].kind == "log" and specs["decay_steps"] == ex.ParamSpec(
+        "decay_steps", "int", 800, 1, 3200)
+    assert specs["staircase"].kind == "bool" and specs["staircase"].default is False
+    cyclic = {s.name: s for s in ex.schedule_parameters(schedules.CyclicLR)}
+    assert cyclic["mode"].choices == ("triangular", "triangular2", "exp_range")
+    # Every offered default builds a working schedule.
+    for name, cls in found.items():
+        args = {s.name: s.default for s in ex.schedule_parameters(cls)}
+        assert math.isfinite(float(cls(**args)(0))), name
+
+
+def test_available_schedules_on_a_standin_module():
+    mod = types.ModuleType("standin")
+
+    class Halving:
+        def __init__(self, initial_learning_rate, halve_every_steps=10):
+            self.lr, self.every = initial_learning_rate, halve_every_steps
+
+        def __call__(self, step):
+            return self.lr * 0.5 ** (step // self.every)
+
+    class NeedsAList:
+        def __init__(self, values):
+            pass
+
+        def __call__(self, step):
+            return 1.0
+
+    class NotASchedule:
+        pass
+
+    for cls in (Halving, NeedsAList, NotASchedule):
+        cls.__module__ = "standin"
+        setattr(mod, cls.__name__, cls)
+    assert list(ex.available_schedules(mod)) == ["Halving"]
+    curve = ex.schedule_curve(Halving(0.8, 3), 7)
+    np.testing.assert_array_equal(curve, [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2])
+    w = ex.schedule_explorer(None, steps=50, module=mod)
+    assert set(w.params) == {"initial_learning_rate", "halve_every_steps"}
+    before = _png(w)
+    w.params["halve_every_steps"].value = 5
+    assert _png(w) != before
+
+
+def test_schedule_curve_and_bad_input():
+    cos = schedules.CosineDecay(0.1, 100)
+    np.testing.assert_array_equal(ex.schedule_curve(cos, 101), [cos(t) for t in range(101)])
+    for steps in (0, -3, 1.5):
+        with pytest.raises(ValueError, match="steps must be a positive int"):
+            ex.schedule_curve(cos, steps)
+    with pytest.raises(TypeError, match="schedule must be callable"):
+        ex.schedule_curve(0.1, 10)
+    with pytest.raises(ValueError, match="unknown schedule 'Cosine'.*CosineDecay"):
+        ex.schedule_explorer("Cosine")
+
+
+def test_schedule_explorer_switches_schedule_and_redraws():
+    w = ex.schedule_explorer("CosineDecay", steps=500)
+    first = _png(w)
+    w.params["alpha"].value = 0.5
+    assert _png(w) != first
+    w.controls["schedule"].value = "CyclicLR"
+    assert set(w.params) == set(inspect.signature(schedules.CyclicLR).parameters)
+    # CyclicLR's default half-cycle (2000 steps) would not show in 500: the explorer offers 125.
+    assert w.params["step_size"].value == 125
+    cyclic = _png(w)
+    w.params["mode"].value = "triangular2"
+    assert _png(w) != cyclic
+    # OneCycle is defined up to total_steps only: the explorer draws that far, not further.
+    w.controls["schedule"].value = "OneCycle"
+    assert w.params["total_steps"].value == 500
+    w.params["total_steps"].value = 200
+    assert w.output.outputs[0]["output_type"] == "display_data"
+    t0 = time.perf_counter()
+    w.controls["steps"].value = 900
+    assert time.perf_counter() - t0 < 0.5
