@@ -1,0 +1,284 @@
+"""The optimizer base class: everything that is the same for every optimizer.
+
+Mirrors ``keras.optimizers.Optimizer`` (Keras 3).  One call of
+``apply(grads, params)`` is one training step::
+
+    1. check the inputs (counts, shapes, float dtypes, no NaN/inf gradient)
+    2. clip the gradients      (clipnorm | global_clipnorm | clipvalue)
+    3. weight decay            p <- p - p * weight_decay * lr
+    4. the optimizer's rule    update_step(grad, param, lr, **slots)
+    5. iterations <- iterations + 1
+
+``lr`` is the learning rate at the current iteration: a float, or a schedule
+``lr(step)`` evaluated at ``step = iterations`` (0 on the first step).
+
+Two details make us agree with Keras to the last bit rather than "roughly":
+
+- Keras stores the learning rate in a float32 variable, so we round it to
+  float32 too, even when the parameters are float64.
+- Keras turns a hyperparameter into a constant with ``ops.cast(beta_1, dtype)``,
+  which first builds a float32 tensor: the constant carries float32 rounding
+  even in float64 (:func:`keras_constant`).  Where Keras instead combines a
+  plain Python number with a tensor (``(g - m) * (1 - beta_1)``), the number
+  keeps its full precision, as it does in numpy.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = ["Optimizer", "keras_constant", "check_fraction"]
+
+#: Elementwise rules are applied this many elements at a time, so that the
+#: temporaries numpy creates (``g - m``, ``sqrt(v)``...) stay in the CPU cache
+#: instead of round-tripping through main memory (DESIGN.md §5).
+BLOCK_SIZE = 1 << 16
+
+
+def keras_constant(value, dtype):
+    """``value`` as Keras's ``ops.cast(value, dtype)`` gives it: rounded to float32 first."""
+    return np.dtype(dtype).type(np.float32(value))
+
+
+def check_fraction(name, value, low_inclusive=True):
+    """Raise ValueError unless ``0 <= value < 1`` (``0 < value < 1`` if not ``low_inclusive``)."""
+    _check_number(name, value)
+    low_ok = value >= 0 if low_inclusive else value > 0
+    if not (low_ok and value < 1):
+        interval = "[0, 1)" if low_inclusive else "(0, 1)"
+        raise ValueError(f"`{name}` must be a float in {interval}. Received: {name}={value!r}")
+
+
+def check_non_negative(name, value):
+    """Raise ValueError unless ``value`` is a finite number ``>= 0``."""
+    _check_number(name, value)
+    if not value >= 0 or math.isinf(value):
+        raise ValueError(f"`{name}` must be a finite float >= 0. Received: {name}={value!r}")
+
+
+def _check_number(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a float. Received: {name}={value!r}")
+
+
+def _check_optional_positive(name, value):
+    if value is None:
+        return
+    _check_number(name, value)
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"`{name}` must be None or a finite float > 0. Received: {name}={value!r}")
+
+
+class Optimizer:
+    """Base class of every optimizer.  Mirrors ``keras.optimizers.Optimizer``.
+
+    A subclass sets ``slot_names`` (the per-parameter state, e.g.
+    ``("momentum", "velocity")``), optionally ``initial_slot_value(name, dtype)``,
+    and writes ``update_step(grad, param, lr, **slots)``: the update rule, in
+    place, readable next to its equation.
+
+    Arguments (Keras's names and defaults):
+        learning_rate: float > 0, or a callable schedule ``lr(step) -> float``.
+        weight_decay: None or float >= 0; before each step
+            ``p <- p - p * weight_decay * lr`` (decoupled weight decay).
+        clipnorm: clip each gradient to L2 norm <= clipnorm:
+            ``g <- g * clipnorm / max(||g||, clipnorm)``.
+        global_clipnorm: clip all gradients together:
+            ``g_i <- g_i * clipnorm * min(1/||G||, 1/clipnorm)``, ``||G||^2 = sum_i ||g_i||^2``.
+        clipvalue: clip each element to ``[-clipvalue, clipvalue]``.
+        At most one of the three clipping options may be set.
+
+    Gradients containing NaN or inf are refused: ``apply`` raises ValueError
+    naming the parameter index *before* changing anything (Keras would instead
+    silently write NaN into the parameters and the optimizer state).
+
+    Parameters are matched to their slots by position: pass them to ``apply``
+    in the same order every step.
+    """
+
+    slot_names: tuple[str, ...] = ()
+    #: True when update_step treats every element on its own (so it may be applied
+    #: block by block).  Lamb, which needs whole-tensor norms, sets it to False.
+    elementwise = True
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None,
+                 clipvalue=None, global_clipnorm=None, name=None):
+        self.learning_rate = learning_rate
+        if weight_decay is not None:
+            check_non_negative("weight_decay", weight_decay)
+        for arg, value in [("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                           ("global_clipnorm", global_clipnorm)]:
+            _check_optional_positive(arg, value)
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}")
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.name = name or type(self).__name__.lower()
+        self.iterations = 0
+        self.built = False
+        self.slots: list[dict[str, np.ndarray]] = []
+
+    # ----- learning rate ---------------------------------------------------
+    @property
+    def learning_rate(self):
+        """The learning rate as set: a float (rounded to float32, as Keras stores it) or a schedule."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if callable(value):
+            self._learning_rate = value
+            return
+        _check_number("learning_rate", value)
+        if not (value > 0 and math.isfinite(value)):
+            raise ValueError("`learning_rate` must be a finite float > 0 or a schedule "
+                             f"lr(step). Received: learning_rate={value!r}")
+        self._learning_rate = float(np.float32(value))
+
+    @property
+    def current_learning_rate(self) -> float:
+        """The learning rate used by the next step: ``schedule(iterations)`` or the float."""
+        lr = self._learning_rate
+        if callable(lr):
+            lr = float(lr(self.iterations))
+            if not (lr >= 0 and math.isfinite(lr)):
+                raise ValueError(f"The learning-rate schedule returned {lr} at step "
+                                 f"{self.iterations}; expected a finite float >= 0")
+        return float(np.float32(lr))
+
+    # ----- state -----------------------------------------------------------
+    def initial_slot_value(self, name, dtype):
+        """Starting value of slot ``name`` (0 unless a subclass says otherwise)."""
+        return 0.0
+
+    def build(self, params):
+        """Create the slots (zeros unless ``initial_slot_value`` says otherwise) for ``params``."""
+        params = list(params)
+        for i, p in enumerate(params):
+            _check_param(i, p)
+        self.slots = [{name: np.full(p.shape, self.initial_slot_value(name, p.dtype), p.dtype)
+                       for name in self.slot_names} for p in params]
+        self._shapes = [(p.shape, p.dtype) for p in params]
+        self.built = True
+
+    # ----- one step --------------------------------------------------------
+    def apply(self, grads, params):
+        """One optimization step: update the numpy arrays ``params`` in place.
+
+        Builds the slots on the first call.  ``grads`` are not modified.
+        """
+        grads, params = list(grads), list(params)
+        if not self.built:
+            self.build(params)
+        grads = self._check_inputs(grads, params)
+        grads = self.clip_gradients(grads)
+        self.before_step(params)
+        lr = self.current_learning_rate
+        for grad, param, slots in zip(grads, params, self.slots):
+            self._update_one(grad, param, param.dtype.type(lr), slots)
+        self.iterations += 1
+
+    def before_step(self, params):
+        """Hook for state shared by all parameters (Nadam's running product)."""
+
+    def _update_one(self, grad, param, lr, slots):
+        """Weight decay then update_step, block by block when the rule is elementwise."""
+        n = param.size
+        if not self.elementwise or n <= BLOCK_SIZE or not param.flags.c_contiguous:
+            self._decay_and_step(grad, param, lr, slots)
+            return
+        # Flat views share memory with the arrays, so updating a block updates them.
+        g, p = grad.reshape(-1), param.reshape(-1)
+        s = {k: v.reshape(-1) for k, v in slots.items()}
+        for a in range(0, n, BLOCK_SIZE):
+            b = a + BLOCK_SIZE
+            self._decay_and_step(g[a:b], p[a:b], lr, {k: v[a:b] for k, v in s.items()})
+
+    def _decay_and_step(self, grad, param, lr, slots):
+        if self.weight_decay is not None:
+            wd = keras_constant(self.weight_decay, param.dtype)
+            param -= param * wd * lr            # p <- p - p * wd * lr (Keras's order)
+        self.update_step(grad, param, lr, **slots)
+
+    def update_step(self, grad, param, lr, **slots):
+        """The update rule for one parameter array, in place.  Subclasses define it."""
+        raise NotImplementedError
+
+    # ----- clipping (Keras's order: clipnorm, then global_clipnorm, then clipvalue) ----
+    def clip_gradients(self, grads):
+        """Return clipped copies of ``grads`` (the inputs are never modified)."""
+        if self.clipnorm:
+            return [_clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm:
+            return _clip_by_global_norm(grads, self.global_clipnorm)
+        if self.clipvalue:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def _check_inputs(self, grads, params):
+        if len(grads) != len(params):
+            raise ValueError(f"`grads` and `params` must have the same length. Received "
+                             f"{len(grads)} gradients for {len(params)} parameters")
+        if len(params) != len(self._shapes):
+            raise ValueError(f"The optimizer was built for {len(self._shapes)} parameters; "
+                             f"`params` has {len(params)}")
+        checked = []
+        for i, (g, p) in enumerate(zip(grads, params)):
+            _check_param(i, p)
+            if (p.shape, p.dtype) != self._shapes[i]:
+                shape, dtype = self._shapes[i]
+                raise ValueError(f"params[{i}] has shape {p.shape} and dtype {p.dtype}; the "
+                                 f"optimizer was built with shape {shape} and dtype {dtype}")
+            g = np.asarray(g)
+            if not np.issubdtype(g.dtype, np.floating):
+                raise TypeError(f"grads[{i}] must be a float array. Received dtype {g.dtype}")
+            if g.shape != p.shape:
+                raise ValueError(f"grads[{i}] has shape {g.shape} but params[{i}] has "
+                                 f"shape {p.shape}; they must be equal")
+            # Cheap test first (one pass, no temporary); the exact one only if it fails.
+            if not np.isfinite(g.sum()) and not np.isfinite(g).all():
+                raise ValueError(f"grads[{i}] contains NaN or inf; refusing to update params[{i}] "
+                                 "(check the loss and the learning rate)")
+            checked.append(g.astype(p.dtype, copy=False))   # Keras casts to the variable's dtype
+        return checked
+
+    def get_config(self) -> dict:
+        """Hyperparameters as keyword arguments (Keras's names): ``type(opt)(**opt.get_config())``."""
+        return {"learning_rate": self._learning_rate, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                "global_clipnorm": self.global_clipnorm}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if v is not None)
+        return f"{type(self).__name__}({args})"
+
+
+def _check_param(i, p):
+    if not isinstance(p, np.ndarray):
+        raise TypeError(f"params[{i}] must be a numpy array (updated in place). "
+                        f"Received {type(p).__name__}")
+    if not np.issubdtype(p.dtype, np.floating):
+        raise TypeError(f"params[{i}] must be a float array. Received dtype {p.dtype}")
+    if not p.flags.writeable:
+        raise ValueError(f"params[{i}] is read-only; the optimizer updates it in place")
+
+
+def _clip_by_norm(g, clipnorm):
+    """``g * clipnorm / max(||g||, clipnorm)``, as ``tf.clip_by_norm`` computes it."""
+    norm = np.sqrt(np.sum(g * g))
+    return g * clipnorm / np.maximum(norm, g.dtype.type(clipnorm))
+
+
+def _clip_by_global_norm(grads, clipnorm):
+    """Scale every gradient by ``clipnorm * min(1/||G||, 1/clipnorm)``; ``||G||`` over all of them."""
+    dtype = grads[0].dtype.type
+    norm = np.sqrt(np.sum([np.sum(g * g) for g in grads]).astype(grads[0].dtype))
+    scale = dtype(clipnorm) * np.minimum(dtype(1.0) / norm, dtype(1.0 / clipnorm))
+    return [g * scale for g in grads]

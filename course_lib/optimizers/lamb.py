@@ -1,0 +1,49 @@
+"""LAMB: Adam with a layer-wise trust ratio."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Optimizer, check_fraction, check_non_negative, keras_constant
+
+
+class Lamb(Optimizer):
+    """LAMB (You et al., 2020, "Large Batch Optimization for Deep Learning").
+    Mirrors ``keras.optimizers.Lamb``.
+
+        t     = iterations + 1
+        m_t   = m_{t-1} + (g_t - m_{t-1}) (1 - beta_1)
+        v_t   = v_{t-1} + (g_t^2 - v_{t-1}) (1 - beta_2)
+        r_t   = (m_t / (1 - beta_1^t)) / (sqrt(v_t / (1 - beta_2^t)) + epsilon)
+        ratio = ||p_{t-1}|| / ||r_t||   (1 if either norm is 0)
+        p_t   = p_{t-1} - ratio lr r_t
+
+    The norms are over the whole parameter array, so this rule is not elementwise.
+    Defaults as Keras: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7.
+    """
+
+    slot_names = ("momentum", "velocity")
+    elementwise = False
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        check_fraction("beta_1", beta_1)
+        check_fraction("beta_2", beta_2)
+        check_non_negative("epsilon", epsilon)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def update_step(self, grad, param, lr, momentum, velocity):
+        t = param.dtype.type(self.iterations + 1)
+        beta_1_power = keras_constant(self.beta_1, param.dtype) ** t
+        beta_2_power = keras_constant(self.beta_2, param.dtype) ** t
+        m, v = momentum, velocity
+        m += (grad - m) * (1 - self.beta_1)
+        v += (np.square(grad) - v) * (1 - self.beta_2)
+        update = (m / (1.0 - beta_1_power)) / (np.sqrt(v / (1.0 - beta_2_power)) + self.epsilon)
+        w_norm = np.sqrt(np.sum(np.square(param)))
+        g_norm = np.sqrt(np.sum(np.square(update)))
+        ratio = w_norm / g_norm if w_norm > 0 and g_norm > 0 else param.dtype.type(1.0)
+        param -= ratio * lr * update
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}

@@ -1,0 +1,36 @@
+"""Lion: the sign of an interpolated momentum."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Optimizer, check_fraction, keras_constant
+
+
+class Lion(Optimizer):
+    """Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms").
+    Mirrors ``keras.optimizers.Lion``.
+
+        p_t = p_{t-1} - lr sign(beta_1 m_{t-1} + (1 - beta_1) g_t)
+        m_t = beta_2 m_{t-1} + (1 - beta_2) g_t
+
+    Defaults as Keras: learning_rate=0.001, beta_1=0.9, beta_2=0.99.  beta_1 must be
+    > 0 (beta_1 = 0 is signSGD).
+    """
+
+    slot_names = ("momentum",)
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        check_fraction("beta_1", beta_1, low_inclusive=False)
+        check_fraction("beta_2", beta_2)
+        self.beta_1, self.beta_2 = beta_1, beta_2
+
+    def update_step(self, grad, param, lr, momentum):
+        beta_1 = keras_constant(self.beta_1, param.dtype)
+        beta_2 = keras_constant(self.beta_2, param.dtype)
+        m = momentum
+        param -= lr * np.sign(m * beta_1 + grad * (1.0 - beta_1))
+        m[...] = m * beta_2 + grad * (1.0 - beta_2)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}
