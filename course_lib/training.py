@@ -1,0 +1,130 @@
+"""A minimal training loop: mini-batch gradient descent with any course_lib optimizer.
+
+One epoch visits every training sample once, in mini-batches (see :mod:`course_lib.data`).
+For each batch B the loop computes the batch loss and its gradient by automatic
+differentiation, then lets the optimizer update the parameters in place:
+
+    J_B(theta) = loss_fn(theta, X_B, y_B)
+    g = grad J_B(theta)                      (course_lib.autodiff)
+    theta <- optimizer.apply(g, theta)       (e.g. SGD: theta <- theta - lr * g)
+
+After each epoch it records the loss on the *whole* training set, and the training
+time spent so far.  The time excludes these evaluations, so methods that evaluate
+the same number of times are compared on their training work only.  This is the loop
+that ``keras.Model.fit`` runs, stripped to what the course needs to measure.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import autodiff
+from .data import batch_indices, num_batches
+
+__all__ = ["History", "Reached", "train", "full_loss", "time_to_target"]
+
+
+@dataclass
+class History:
+    """What :func:`train` measured.
+
+    ``epoch_loss[k]`` is the full-training-set loss after ``k`` epochs (``k = 0``: before
+    training) and ``epoch_time[k]`` the training seconds spent until then (0.0 first).
+    ``step_loss`` holds the mini-batch loss of every step (the noisy path that the
+    optimizer sees); ``params_path`` a copy of the parameters after every step when
+    ``record_params=True`` (else empty).
+    """
+
+    batch_size: int
+    learning_rate: float
+    epoch_loss: list[float] = field(default_factory=list)
+    epoch_time: list[float] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+    params_path: list[list[np.ndarray]] = field(default_factory=list)
+
+    @property
+    def diverged(self) -> bool:
+        """True when a loss became NaN or infinite."""
+        return not all(math.isfinite(v) for v in self.epoch_loss)
+
+
+@dataclass(frozen=True)
+class Reached:
+    """When a run first reached a target loss: after ``epochs`` epochs, ``seconds`` of training."""
+
+    epochs: int
+    seconds: float
+
+
+def _check_params(params):
+    if not isinstance(params, (list, tuple)) or not params:
+        raise TypeError(f"Argument `params` must be a non-empty list of numpy arrays. Received: {type(params).__name__}")
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
+            raise TypeError(f"Argument `params[{i}]` must be a floating-point numpy array (updated in place).")
+
+
+def full_loss(loss_fn, params, X, y) -> float:
+    """The loss on the whole data set, J(theta) = loss_fn(theta, X, y), as a float (no graph recorded)."""
+    with autodiff.no_grad():
+        value = loss_fn([autodiff.Tensor(p) for p in params], X, y)
+    return float(autodiff.as_tensor(value).data)
+
+
+def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0, shuffle=True,
+          record_params=False, stop_on_divergence=True) -> History:
+    """Train ``params`` in place with mini-batch gradient descent; return a :class:`History`.
+
+    ``loss_fn(params, X_batch, y_batch)`` takes a list of autodiff Tensors (one per
+    parameter array) and returns a scalar Tensor.  ``optimizer`` is a course_lib
+    optimizer (``optimizer.apply(grads, params)`` updates the arrays in place).
+    ``batch_size=None`` means the whole set (batch gradient descent); 1 is stochastic
+    gradient descent.  ``seed`` fixes the shuffling: one ``numpy.random.Generator``
+    drawn from it gives a new permutation every epoch (``shuffle=False``: the data's own
+    order every epoch, as ``keras.Model.fit(shuffle=False)``).  With ``stop_on_divergence``
+    the loop stops at the first epoch whose loss is not finite.
+    """
+    _check_params(params)
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"Arguments `X` and `y` must have the same number of samples; got {len(X)} and {len(y)}.")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"Argument `epochs` must be a non-negative integer. Received: epochs={epochs!r}")
+    batch_size = len(X) if batch_size is None else batch_size
+    num_batches(len(X), batch_size)  # validates batch_size (clear ValueError)
+    rng = np.random.default_rng(seed)
+    history = History(batch_size=int(batch_size), learning_rate=float(optimizer.current_learning_rate))
+    history.epoch_loss.append(full_loss(loss_fn, params, X, y))
+    history.epoch_time.append(0.0)
+    elapsed = 0.0
+    for _ in range(epochs):
+        start = time.perf_counter()
+        for idx in batch_indices(len(X), batch_size, rng=rng, shuffle=shuffle and batch_size < len(X)):
+            watched = [autodiff.Tensor(p, requires_grad=True) for p in params]
+            loss = loss_fn(watched, X[idx], y[idx])
+            loss.backward()
+            optimizer.apply([w.grad for w in watched], params)
+            history.step_loss.append(float(loss.data))
+            if record_params:
+                elapsed += time.perf_counter() - start  # copying is bookkeeping, not training
+                history.params_path.append([p.copy() for p in params])
+                start = time.perf_counter()
+        elapsed += time.perf_counter() - start
+        history.epoch_loss.append(full_loss(loss_fn, params, X, y))
+        history.epoch_time.append(elapsed)
+        if stop_on_divergence and not math.isfinite(history.epoch_loss[-1]):
+            break
+    return history
+
+
+def time_to_target(history: History, target: float) -> Reached | None:
+    """The first epoch (and training time) at which the full loss is <= ``target``; None if never."""
+    if not math.isfinite(target):
+        raise ValueError(f"Argument `target` must be a finite number. Received: target={target!r}")
+    for epochs, (value, seconds) in enumerate(zip(history.epoch_loss, history.epoch_time)):
+        if value <= target:
+            return Reached(epochs, seconds)
+    return None

@@ -1,0 +1,134 @@
+"""Protects course_lib.training: the loop does exactly the steps it promises, epoch by epoch, and
+equals keras.Model.fit with SGD on the same batches; time_to_target reads a History correctly."""
+import math
+
+import numpy as np
+import pytest
+
+import keras
+
+from course_lib import autodiff, optimizers
+from course_lib.training import History, Reached, full_loss, time_to_target, train
+
+
+def _mse(params, Xb, yb):
+    (w,) = params
+    return ((Xb @ w - yb) ** 2).mean()
+
+
+def _problem(n=50, d=3, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(dtype)
+    y = (X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=n)).astype(dtype)
+    return X, y
+
+
+def test_batch_gd_is_the_textbook_update():
+    X, y = _problem()
+    w = np.zeros(3)
+    # 0.125 is exact in float32 (Keras, and so our SGD, keeps the learning rate in float32)
+    history = train(_mse, [w], optimizers.SGD(learning_rate=0.125), X, y, epochs=20)
+    v = np.zeros(3)
+    for _ in range(20):
+        v = v - 0.125 * 2 / len(X) * X.T @ (X @ v - y)
+    assert np.allclose(w, v, rtol=0, atol=1e-14)
+    assert len(history.epoch_loss) == len(history.epoch_time) == 21
+    assert len(history.step_loss) == 20
+    assert history.epoch_loss[0] == pytest.approx(np.mean(y ** 2))
+    assert history.epoch_loss[-1] == pytest.approx(np.mean((X @ w - y) ** 2), rel=1e-12)
+    assert history.epoch_time[0] == 0.0 and all(np.diff(history.epoch_time) > 0)
+    assert history.batch_size == 50 and history.learning_rate == 0.125
+
+
+def test_each_epoch_sees_every_sample_once():
+    X = np.arange(10.0).reshape(10, 1)
+    y = np.arange(10.0)  # y identifies the sample
+    seen = []
+
+    def recording_loss(params, Xb, yb):
+        seen.append(np.asarray(yb).copy())
+        return _mse(params, Xb, yb)
+
+    history = train(recording_loss, [np.zeros(1)], optimizers.SGD(0.01), X, y, batch_size=3, epochs=2, seed=1)
+    steps = [s for s in seen if len(s) < 10]  # drop the full-set evaluations
+    assert len(history.step_loss) == len(steps) == 2 * 4
+    first, second = np.concatenate(steps[:4]), np.concatenate(steps[4:])
+    assert sorted(first) == sorted(second) == list(range(10))
+    assert not np.array_equal(first, second), "a new shuffle each epoch"
+
+
+def test_seed_makes_runs_reproducible():
+    X, y = _problem()
+    runs = []
+    for seed in (0, 0, 1):
+        w = np.zeros(3)
+        train(_mse, [w], optimizers.SGD(0.05), X, y, batch_size=8, epochs=3, seed=seed)
+        runs.append(w)
+    assert np.array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_record_params_and_sgd_step_count():
+    X, y = _problem(n=12)
+    w = np.zeros(3)
+    history = train(_mse, [w], optimizers.SGD(0.05), X, y, batch_size=1, epochs=2, record_params=True)
+    assert len(history.params_path) == len(history.step_loss) == 24
+    assert np.array_equal(history.params_path[-1][0], w)
+    assert not np.array_equal(history.params_path[0][0], history.params_path[1][0])
+
+
+def test_divergence_stops_the_run():
+    X, y = _problem()
+    w = np.zeros(3)
+    with np.errstate(over="ignore", invalid="ignore"):
+        history = train(_mse, [w], optimizers.SGD(learning_rate=100.0), X, y, epochs=500)
+    assert history.diverged
+    assert len(history.epoch_loss) < 501
+    assert not math.isfinite(history.epoch_loss[-1])
+
+
+def test_matches_keras_fit():
+    """Same data order (shuffle=False), same SGD, same last partial batch: same weights as Keras after each epoch."""
+    X, y = _problem(n=70, dtype=np.float32)
+    w0 = np.random.default_rng(3).normal(size=(3, 1)).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, use_bias=False)])
+    model.set_weights([w0])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+    w = w0.copy()
+    ours = optimizers.SGD(learning_rate=0.05)
+    for epoch in range(3):
+        model.fit(X, y[:, None], batch_size=16, epochs=1, shuffle=False, verbose=0)
+        train(_mse, [w], ours, X, y[:, None], batch_size=16, epochs=1, shuffle=False)
+        diff = np.max(np.abs(w - model.get_weights()[0]))
+        assert diff <= 1e-6, f"epoch {epoch}: max |ours - keras| = {diff:.2e}"
+    assert ours.iterations == 3 * 5
+
+
+def test_full_loss_records_no_graph():
+    X, y = _problem()
+    assert full_loss(_mse, [np.zeros(3)], X, y) == pytest.approx(np.mean(y ** 2))
+
+
+def test_time_to_target():
+    h = History(batch_size=1, learning_rate=0.1, epoch_loss=[1.0, 0.5, 0.2, 0.1], epoch_time=[0.0, 1.0, 2.5, 4.0])
+    assert time_to_target(h, 0.3) == Reached(2, 2.5)
+    assert time_to_target(h, 1.0) == Reached(0, 0.0)
+    assert time_to_target(h, 0.05) is None
+    with pytest.raises(ValueError, match="target"):
+        time_to_target(h, float("nan"))
+
+
+def test_bad_input():
+    X, y = _problem()
+    opt = optimizers.SGD(0.1)
+    with pytest.raises(TypeError, match="params"):
+        train(_mse, np.zeros(3), opt, X, y)
+    with pytest.raises(TypeError, match=r"params\[0\]"):
+        train(_mse, [np.zeros(3, dtype=int)], opt, X, y)
+    with pytest.raises(ValueError, match="same number of samples"):
+        train(_mse, [np.zeros(3)], opt, X, y[:-1])
+    with pytest.raises(ValueError, match="batch_size"):
+        train(_mse, [np.zeros(3)], opt, X, y, batch_size=0)
+    with pytest.raises(ValueError, match="epochs"):
+        train(_mse, [np.zeros(3)], opt, X, y, epochs=-1)
