@@ -12,19 +12,23 @@ After each epoch it records the loss on the *whole* training set, and the traini
 time spent so far.  The time excludes these evaluations, so methods that evaluate
 the same number of times are compared on their training work only.  This is the loop
 that ``keras.Model.fit`` runs, stripped to what the course needs to measure.
+
+:func:`minimize` is the same loop without data: gradient steps on a plain function
+J(theta), for the 1-D and 2-D examples that show how the step size behaves.
 """
 from __future__ import annotations
 
 import math
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from . import autodiff
 from .data import batch_indices, num_batches
 
-__all__ = ["History", "Reached", "train", "full_loss", "time_to_target"]
+__all__ = ["History", "Reached", "Path", "train", "full_loss", "time_to_target", "minimize"]
 
 
 @dataclass
@@ -128,3 +132,47 @@ def time_to_target(history: History, target: float) -> Reached | None:
         if value <= target:
             return Reached(epochs, seconds)
     return None
+
+
+class Path(NamedTuple):
+    """Iterates of :func:`minimize`: ``points[t]`` is theta after ``t`` steps, ``losses[t] = J(points[t])``.
+
+    Rows after a divergence (theta or J no longer finite) are NaN.
+    """
+
+    points: np.ndarray
+    losses: np.ndarray
+
+    @property
+    def diverged(self) -> bool:
+        return bool(np.isnan(self.losses[-1]))
+
+
+def minimize(f, theta0, optimizer, steps: int) -> Path:
+    """Run ``steps`` optimizer steps on ``J = f(theta)`` from ``theta0``; return the :class:`Path`.
+
+    Each step: g = grad J(theta) by autodiff, then ``optimizer.apply([g], [theta])``
+    (for SGD: theta <- theta - lr g).  ``f`` maps an autodiff Tensor to a scalar Tensor;
+    ``theta0`` (a number or array) is not modified.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"Argument `steps` must be a non-negative integer. Received: steps={steps!r}")
+    theta = np.array(theta0, dtype=np.float64)
+    if not np.all(np.isfinite(theta)):
+        raise ValueError("Argument `theta0` must contain only finite numbers.")
+    value_and_grad = autodiff.value_and_grad(f)
+    points = np.full((steps + 1,) + theta.shape, np.nan)
+    losses = np.full(steps + 1, np.nan)
+    points[0] = theta
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is an outcome to show, not an error
+        for t in range(steps + 1):
+            value, g = value_and_grad(theta)
+            if not (math.isfinite(float(value)) and np.all(np.isfinite(theta))):
+                points[t] = np.nan
+                break
+            losses[t] = float(value)
+            if t == steps or not np.all(np.isfinite(g)):
+                break
+            optimizer.apply([g], [theta])
+            points[t + 1] = theta
+    return Path(points, losses)

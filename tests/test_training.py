@@ -8,7 +8,7 @@ import pytest
 import keras
 
 from course_lib import autodiff, optimizers
-from course_lib.training import History, Reached, full_loss, time_to_target, train
+from course_lib.training import History, Reached, full_loss, minimize, time_to_target, train
 
 
 def _mse(params, Xb, yb):
@@ -132,3 +132,27 @@ def test_bad_input():
         train(_mse, [np.zeros(3)], opt, X, y, batch_size=0)
     with pytest.raises(ValueError, match="epochs"):
         train(_mse, [np.zeros(3)], opt, X, y, epochs=-1)
+
+
+def test_minimize_follows_the_update_rule():
+    """On J = (L/2)(theta - 3)^2 each SGD step multiplies the error by (1 - lr L): check the exact iterates."""
+    L, lr = 4.0, 0.125
+    path = minimize(lambda t: 0.5 * L * (t - 3.0) ** 2, 0.0, optimizers.SGD(learning_rate=lr), steps=10)
+    expected = 3.0 - 3.0 * (1 - lr * L) ** np.arange(11)
+    assert np.allclose(path.points, expected, rtol=0, atol=1e-14)
+    assert np.allclose(path.losses, 0.5 * L * (expected - 3.0) ** 2, rtol=0, atol=1e-14)
+    assert not path.diverged
+
+
+def test_minimize_on_vectors_and_divergence():
+    A = np.diag([1.0, 10.0])
+    f = lambda t: 0.5 * (t @ (A @ t))  # noqa: E731
+    good = minimize(f, [1.0, 1.0], optimizers.SGD(learning_rate=0.15), steps=100)
+    assert good.points.shape == (101, 2) and good.losses[-1] < 1e-10
+    with np.errstate(over="ignore"):
+        bad = minimize(f, [1.0, 1.0], optimizers.SGD(learning_rate=0.25), steps=2000)  # 0.25 > 2/10
+    assert bad.diverged and np.isnan(bad.points[-1]).all()
+    with pytest.raises(ValueError, match="steps"):
+        minimize(f, [1.0, 1.0], optimizers.SGD(0.1), steps=-1)
+    with pytest.raises(ValueError, match="theta0"):
+        minimize(f, [np.nan, 1.0], optimizers.SGD(0.1), steps=1)
