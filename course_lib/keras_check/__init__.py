@@ -14,10 +14,12 @@ same inputs and returns a :class:`Comparison`: a small table of
 """
 from ._table import Comparison
 from ._autodiff import backend_value_and_grad, compare_gradients
+from ._losses import compare_loss, keras_loss_like
 from ._callbacks import compare_callback, run_callback, run_keras_callback
 from ._schedules import compare_schedule, keras_schedule_like
 from ._optimizers import compare_optimizer, keras_twin
 
-__all__ = ["Comparison", "backend_value_and_grad", "compare_gradients", "compare_schedule", "keras_schedule_like",
+__all__ = ["Comparison", "backend_value_and_grad", "compare_gradients", "compare_loss", "keras_loss_like",
+           "compare_schedule", "keras_schedule_like",
            "compare_callback", "run_callback", "run_keras_callback",
            "compare_optimizer", "keras_twin"]

@@ -7,13 +7,13 @@ from ._table import Comparison
 
 
 def backend_value_and_grad(f, inputs):
-    """Value and gradients of a scalar function ``f(*tensors)`` using the active Keras backend.
+    """Value of ``f(*tensors)`` and the gradients of its sum, from the active Keras backend.
 
     ``f`` is written with ``keras.ops`` (or operators), so the same code runs on every
     backend; the gradient comes from the backend's own machinery:
-    ``tf.GradientTape`` (TensorFlow), ``jax.value_and_grad`` (JAX) or
-    ``torch.autograd`` (PyTorch).  ``inputs`` are numpy arrays; the result is
-    ``(float value, [numpy gradient per input])``.  With JAX, float64 needs
+    ``tf.GradientTape`` (TensorFlow), ``jax.vjp`` (JAX) or ``torch.autograd``
+    (PyTorch).  ``inputs`` are numpy arrays; the result is ``(numpy value,
+    [numpy gradient of sum(f) per input])``.  With JAX, float64 needs
     ``JAX_ENABLE_X64=1``.
     """
     import keras
@@ -28,24 +28,23 @@ def backend_value_and_grad(f, inputs):
             for x in xs:
                 tape.watch(x)
             y = f(*xs)
-        grads = tape.gradient(y, xs)
-        grads = [np.zeros_like(x) if g is None else np.asarray(g) for x, g in zip(inputs, grads)]
-        return float(y), grads
-    if backend == "jax":
+        grads = tape.gradient(y, xs)  # of sum(y) when y is not a scalar
+    elif backend == "jax":
         import jax
 
-        fun = jax.value_and_grad(f, argnums=tuple(range(len(inputs))))
-        y, grads = fun(*[jax.numpy.asarray(x) for x in inputs])
-        return float(y), [np.asarray(g) for g in grads]
-    if backend == "torch":
+        y, vjp = jax.vjp(f, *[jax.numpy.asarray(x) for x in inputs])
+        grads = vjp(jax.numpy.ones_like(y))
+    elif backend == "torch":
         import torch
 
         xs = [torch.tensor(x, requires_grad=True) for x in inputs]
         y = f(*xs)
-        grads = torch.autograd.grad(y, xs, allow_unused=True)
-        grads = [np.zeros_like(x) if g is None else g.detach().cpu().numpy() for x, g in zip(inputs, grads)]
-        return float(y), grads
-    raise ValueError(f"backend_value_and_grad supports tensorflow, jax and torch; the active backend is {backend!r}.")
+        grads = torch.autograd.grad(y, xs, grad_outputs=torch.ones_like(y), allow_unused=True)
+        y, grads = y.detach(), [None if g is None else g.detach() for g in grads]
+    else:
+        raise ValueError(f"backend_value_and_grad supports tensorflow, jax and torch; the active backend is {backend!r}.")
+    grads = [np.zeros_like(x) if g is None else keras.ops.convert_to_numpy(g) for x, g in zip(inputs, grads)]
+    return keras.ops.convert_to_numpy(y), grads
 
 
 def compare_gradients(fn, inputs, name=None):
