@@ -47,6 +47,6 @@ def draw_diagram(ax, boxes, arrows, *, box_colors=None, fontsize=10, arrow_fonts
     xs = [b[0] for b in boxes.values()]
     ys = [b[1] for b in boxes.values()]
     ax.set_xlim(min(xs) - 1, max(xs) + 1)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 1.1)
     ax.set_axis_off()
     return ax
