@@ -79,7 +79,7 @@ def full_loss(loss_fn, params, X, y) -> float:
 
 
 def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0, shuffle=True,
-          record_params=False, stop_on_divergence=True) -> History:
+          record_params=False, stop_on_divergence=True, target_loss=None) -> History:
     """Train ``params`` in place with mini-batch gradient descent; return a :class:`History`.
 
     ``loss_fn(params, X_batch, y_batch)`` takes a list of autodiff Tensors (one per
@@ -89,7 +89,8 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
     gradient descent.  ``seed`` fixes the shuffling: one ``numpy.random.Generator``
     drawn from it gives a new permutation every epoch (``shuffle=False``: the data's own
     order every epoch, as ``keras.Model.fit(shuffle=False)``).  With ``stop_on_divergence``
-    the loop stops at the first epoch whose loss is not finite.
+    the loop stops at the first epoch whose loss is not finite; with ``target_loss`` it
+    stops after the first epoch whose full loss is <= target_loss (for learning-rate sweeps).
     """
     _check_params(params)
     X, y = np.asarray(X), np.asarray(y)
@@ -120,6 +121,8 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
         history.epoch_loss.append(full_loss(loss_fn, params, X, y))
         history.epoch_time.append(elapsed)
         if stop_on_divergence and not math.isfinite(history.epoch_loss[-1]):
+            break
+        if target_loss is not None and history.epoch_loss[-1] <= target_loss:
             break
     return history
 

@@ -156,3 +156,13 @@ def test_minimize_on_vectors_and_divergence():
         minimize(f, [1.0, 1.0], optimizers.SGD(0.1), steps=-1)
     with pytest.raises(ValueError, match="theta0"):
         minimize(f, [np.nan, 1.0], optimizers.SGD(0.1), steps=1)
+
+
+def test_target_loss_stops_early():
+    X, y = _problem()
+    full = train(_mse, [np.zeros(3)], optimizers.SGD(0.05), X, y, batch_size=10, epochs=30)
+    target = full.epoch_loss[7]
+    reached = time_to_target(full, target)
+    stopped = train(_mse, [np.zeros(3)], optimizers.SGD(0.05), X, y, batch_size=10, epochs=30, target_loss=target)
+    assert len(stopped.epoch_loss) == reached.epochs + 1
+    assert stopped.epoch_loss == full.epoch_loss[: reached.epochs + 1]
