@@ -45,6 +45,7 @@ import numpy as np
 
 __all__ = [
     "Tensor", "grad", "value_and_grad", "no_grad", "unbroadcast", "as_tensor",
+    "add", "subtract", "multiply", "divide", "power", "getitem",
     "exp", "log", "log1p", "sqrt", "square", "abs", "maximum", "minimum", "relu",
     "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "clip",
     "concatenate", "where", "matmul", "sum", "mean", "max", "reshape", "transpose",

@@ -558,6 +558,12 @@ class WeightedLoss(Loss):
         return {**super().get_config(), "loss": repr(self.loss), "class_weight": self.class_weight}
 
 
+def _check_costs(**costs):
+    for arg, value in costs.items():
+        if not value >= 0:
+            raise ValueError(f"{arg} must be >= 0; got {arg}={value}.")
+
+
 class AsymmetricCostLoss(Loss):
     """Regression loss priced in money: under- and over-prediction cost differently.
 
@@ -571,9 +577,7 @@ class AsymmetricCostLoss(Loss):
     """
 
     def __init__(self, under_cost=1.0, over_cost=1.0, reduction="sum_over_batch_size", name=None):
-        for arg, value in (("under_cost", under_cost), ("over_cost", over_cost)):
-            if not value >= 0:
-                raise ValueError(f"{arg} must be >= 0; got {arg}={value}.")
+        _check_costs(under_cost=under_cost, over_cost=over_cost)
         super().__init__(reduction=reduction, name=name)
         self.under_cost, self.over_cost = under_cost, over_cost
 
@@ -599,10 +603,7 @@ class ExpectedCostLoss(Loss):
 
     def __init__(self, false_negative_cost=1.0, false_positive_cost=1.0, from_logits=False,
                  reduction="sum_over_batch_size", name=None):
-        for arg, value in (("false_negative_cost", false_negative_cost),
-                           ("false_positive_cost", false_positive_cost)):
-            if not value >= 0:
-                raise ValueError(f"{arg} must be >= 0; got {arg}={value}.")
+        _check_costs(false_negative_cost=false_negative_cost, false_positive_cost=false_positive_cost)
         super().__init__(reduction=reduction, name=name)
         self.false_negative_cost, self.false_positive_cost = false_negative_cost, false_positive_cost
         self.from_logits = from_logits
