@@ -99,6 +99,7 @@ class Assembled:
     nb: nbformat.NotebookNode
     missing_answers: set[str]
     notes: list[str]
+    answers_of: dict[str, list[str]]  # test cell id -> the answer cells it checks (from the source)
 
 
 def _learner_cells(sub_nb) -> tuple[dict[str, nbformat.NotebookNode], list[tuple[str | None, nbformat.NotebookNode]], list[str]]:
@@ -158,7 +159,7 @@ def assemble(source_nb, sub_nb) -> Assembled:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    return Assembled(nb, missing, notes)
+    return Assembled(nb, missing, notes, task_answers(source_nb))
 
 
 def task_answers(nb) -> dict[str, list[str]]:
@@ -288,7 +289,7 @@ def _answer_notes(answers: list[str], outcomes_by_id: dict[str, Outcome], timeou
 
 def grade_cells(asm: Assembled, outcomes: dict[int, Outcome], timeout: int, memory_mb: int) -> list[TaskResult]:
     """One TaskResult per test cell of the assembled notebook."""
-    nb, answers_of = asm.nb, task_answers(asm.nb)
+    nb, answers_of = asm.nb, asm.answers_of
     by_id = {grade_id(c): outcomes[i] for i, c in enumerate(nb.cells) if i in outcomes and grade_id(c)}
     results = []
     for index, cell in enumerate(nb.cells):
@@ -373,9 +374,8 @@ def grade_submission(path: str, name: str, source_dir: str, timeout: int = DEFAU
 
 def _grade_notebook(result: SubmissionResult, source_nb, sub_nb, timeout: int, memory_mb: int) -> None:
     asm = assemble(source_nb, sub_nb)
-    answers_of = task_answers(asm.nb)
     skip = {i for i, c in enumerate(asm.nb.cells)
-            if is_test_cell(c) and any(a in asm.missing_answers for a in answers_of[grade_id(c)])}
+            if is_test_cell(c) and any(a in asm.missing_answers for a in asm.answers_of[grade_id(c)])}
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         kernel_dir = write_kernelspec(Path(tmp) / "kernels", memory_mb)
         workdir = Path(tmp) / "work"

@@ -175,6 +175,8 @@ def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: 
         got, warned = _call_quietly(fn, trial)
     except NotImplementedError:
         raise
+    except SystemExit as err:  # a function should return, not end the program (the kernel)
+        return f"called sys.exit({err.code if err.code is not None else ''}); a function should `return` its result"
     except Exception as err:  # the learner's code raised: show the error, not a traceback
         return f"raised {_exception_text(err)}"
     moved = _mutated_argument(fn, case, trial)

@@ -1,0 +1,89 @@
+"""The exercise sources work with nbgrader 0.9: generate_assignment, then autograde.
+
+Protects issue 4's nbgrader path: an instructor can release the warm-up set with nbgrader,
+and nbgrader's autograder gives the reference solution full points and the untouched
+release version zero (hidden tests restored from nbgrader's database).
+"""
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from broken_submissions import SOURCE, solved_nb
+from course_lib.exercises import grade_id, is_answer_cell
+
+ASSIGNMENT = "warmup"
+
+
+def _nbgrader(course, *args):
+    # nbgrader runs the `alembic` command of its environment: put the venv's bin first on PATH
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
+    return run
+
+
+def _submit(course, student, nb):
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / SOURCE.name)
+
+
+def _fill_answers(release_nb, answers_nb):
+    """The released notebook with the answer cells a learner wrote (here: the solutions)."""
+    answers = {grade_id(c): c.source for c in answers_nb.cells if is_answer_cell(c)}
+    for cell in release_nb.cells:
+        if is_answer_cell(cell):
+            cell.source = answers[grade_id(cell)]
+    return release_nb
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course directory: source -> generate_assignment -> two submissions -> autograde."""
+    course = tmp_path_factory.mktemp("nbgrader_course")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        "c.CourseDirectory.course_id = 'optim-course'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{course}/gradebook.db'\n"
+        "c.ExecutePreprocessor.timeout = 60\n")
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    shutil.copy(SOURCE, course / "source" / ASSIGNMENT / SOURCE.name)
+    _nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    release = nbformat.read(course / "release" / ASSIGNMENT / SOURCE.name, as_version=4)
+    _submit(course, "alice", _fill_answers(copy.deepcopy(release), solved_nb()))
+    _submit(course, "bob", release)  # handed in untouched
+    _nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force")
+    return course
+
+
+def _scores(course, student):
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+        nb = gb.find_submission_notebook(SOURCE.stem, ASSIGNMENT, student)
+        return nb.score, nb.max_score, {g.name: g.score for g in nb.grades}
+
+
+def test_release_has_no_solution_and_no_hidden_test(course):
+    text = (course / "release" / ASSIGNMENT / SOURCE.name).read_text()
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden test:"):
+        assert marker not in text
+
+
+def test_solution_gets_full_points_in_nbgrader(course):
+    score, max_score, per_cell = _scores(course, "alice")
+    assert max_score == 9
+    assert score == 9, per_cell
+
+
+def test_untouched_release_gets_zero_in_nbgrader(course):
+    score, max_score, per_cell = _scores(course, "bob")
+    assert max_score == 9
+    assert score == 0, per_cell
+    assert set(per_cell) >= {"warmup_mse_check", "warmup_one_step_lr_check"}
