@@ -1,0 +1,131 @@
+"""Our layers and Sequential model next to Keras's: same weights, same batches, same numbers."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._table import Comparison
+
+#: The optimizers compare_training knows, with the hyperparameters used on both sides.
+TRAINING_OPTIMIZERS = {
+    "sgd": ("SGD", {"learning_rate": 0.01, "momentum": 0.9}),
+    "adam": ("Adam", {"learning_rate": 0.001}),
+}
+
+
+def digits_data(dtype="float32"):
+    """scikit-learn's 8x8 digits (1797 x 64), each feature standardized, and the labels 0..9.
+
+    Constant pixels (always 0) keep the value 0 instead of dividing by a zero spread.
+    """
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    std = x.std(axis=0)
+    x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    return x.astype(dtype), y.astype(np.int64)
+
+
+def digits_mlp(seed=0, dtype="float32"):
+    """Our 64 -> 32 (relu) -> 10 (softmax) MLP, built with reproducible Glorot weights."""
+    from .. import nn
+
+    model = nn.Sequential([nn.Dense(32, activation="relu"), nn.Dense(10, activation="softmax")],
+                          seed=seed, dtype=dtype)
+    return model.build(64)
+
+
+def keras_model_like(model):
+    """A ``keras.Sequential`` with the same Dense layers as our ``model`` and a copy of its weights."""
+    import keras
+
+    from .. import nn
+
+    layers = [keras.Input((model.input_dim,), dtype=str(model.dtype))]
+    for layer in model.layers:
+        if not isinstance(layer, nn.Dense):
+            raise TypeError(f"keras_model_like copies Dense layers only; found {layer!r}")
+        name = next(k for k, f in nn.ACTIVATIONS.items() if f is layer.activation)
+        layers.append(keras.layers.Dense(layer.units, activation=name, use_bias=layer.use_bias,
+                                         dtype=str(model.dtype)))
+    twin = keras.Sequential(layers)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="float32"):
+    """Train the digits MLP with ``course_lib`` and with Keras; compare the loss at every step.
+
+    Both models start from the same weights (ours, copied into Keras with
+    ``set_weights``) and see the same batches (one fixed permutation of the data,
+    no shuffling).  Each step is one ``train_on_batch`` on both sides, with the loss
+    ``sparse_categorical_crossentropy`` and ``optimizer`` = ``"sgd"`` (SGD,
+    lr=0.01, momentum=0.9) or ``"adam"`` (Adam, lr=0.001).  Row k of the result is
+    |loss_ours(k) - loss_keras(k)|; the last row (step = ``steps``) is the max abs
+    difference of the weights after training.
+    """
+    import keras
+
+    from .. import losses, nn, optimizers
+
+    if optimizer not in TRAINING_OPTIMIZERS:
+        raise ValueError(f"`optimizer` must be one of {sorted(TRAINING_OPTIMIZERS)}. Received: {optimizer!r}")
+    class_name, kwargs = TRAINING_OPTIMIZERS[optimizer]
+    x, y = digits_data(dtype)
+    order = np.random.default_rng(seed).permutation(len(x))
+
+    ours = digits_mlp(seed, dtype)
+    theirs = keras_model_like(ours)
+    ours.compile(getattr(optimizers, class_name)(**kwargs), losses.SparseCategoricalCrossentropy())
+    theirs.compile(getattr(keras.optimizers, class_name)(**kwargs),
+                   keras.losses.SparseCategoricalCrossentropy())
+
+    rows = []
+    per_epoch = len(x) // batch_size
+    for step in range(steps):
+        k = step % per_epoch
+        idx = order[k * batch_size:(k + 1) * batch_size]
+        loss_ours = ours.train_on_batch(x[idx], y[idx])
+        loss_keras = float(np.asarray(theirs.train_on_batch(x[idx], y[idx])))
+        rows.append((step, abs(loss_ours - loss_keras)))
+    weight_diff = max(float(np.max(np.abs(a - np.asarray(b))))
+                      for a, b in zip(ours.get_weights(), theirs.get_weights()))
+    rows.append((steps, weight_diff))
+    name = f"MLP 64-32-10 training loss, {class_name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+    return Comparison(name, dtype, rows)
+
+
+def compare_batchnorm(steps=5, batch_size=16, width=6, momentum=0.9, epsilon=1e-3, seed=0,
+                      dtype="float32"):
+    """Our BatchNormalization next to ``keras.layers.BatchNormalization`` with the same weights.
+
+    For ``steps`` random batches, both layers run in training mode (batch statistics,
+    moving averages updated), then in inference mode (moving statistics).  Row k is the
+    max abs difference over the training output, the moving mean and variance after
+    the batch, and the inference output.
+    """
+    import keras
+
+    from .. import nn
+
+    rng = np.random.default_rng(seed)
+    ours = nn.BatchNormalization(momentum=momentum, epsilon=epsilon)
+    ours.build(width, dtype)
+    # Non-trivial gamma, beta and starting statistics, copied into Keras.
+    ours.set_weights([rng.uniform(0.5, 2, width), rng.normal(size=width),
+                      rng.normal(size=width), rng.uniform(0.5, 2, width)])
+    theirs = keras.layers.BatchNormalization(momentum=momentum, epsilon=epsilon, dtype=dtype)
+    theirs.build((None, width))
+    theirs.set_weights(ours.get_weights())
+
+    rows = []
+    for step in range(steps):
+        x = (rng.normal(size=(batch_size, width)) * 3 + 1).astype(dtype)
+        diffs = [_max_diff(ours(x, training=True).data, theirs(x, training=True))]
+        diffs += [_max_diff(a, b) for a, b in zip(ours.get_weights(), theirs.get_weights())]
+        diffs.append(_max_diff(ours(x, training=False).data, theirs(x, training=False)))
+        rows.append((step, max(diffs)))
+    return Comparison(f"BatchNormalization(momentum={momentum}, epsilon={epsilon})", dtype, rows)
+
+
+def _max_diff(a, b):
+    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
