@@ -1,0 +1,199 @@
+"""Real-browser test of the interactive optimizer explorer (notebook 04) in JupyterLab.
+
+Protects what no headless test can see: that the course's own launch path (`make lab`)
+serves JupyterLab, that notebook 04 runs there without errors, that ipywidgets render
+with no extra extension (sliders visible, plot image shown), and that moving a slider
+really redraws the plot in the browser (the image changes).
+
+Headless Debian Chromium driven by playwright (playwright's own browser download does not
+work offline).  Skipped only outside CI when no `chromium` is installed; with CI=true a
+missing Chromium is a failure.  The server runs on a free loopback port with a random
+token, from a temporary root directory holding a copy of the notebooks and a temporary
+JupyterLab workspaces/runtime directory, so the learner's notebooks and layout are never
+touched (JupyterLab could otherwise autosave the executed notebook over the committed one).
+"""
+import base64
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = "notebooks/04_advanced_optimizers.ipynb"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None:
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but no `chromium` on PATH: .ci/run installs it with apt-get install -y chromium",
+                    pytrace=False)
+    pytest.skip("no `chromium` on PATH (install it with `apt-get install -y chromium`); "
+                "the real-browser test runs whenever it is present, and always under CI=true",
+                allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402  (only once Chromium is known)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api(base: str, token: str, path: str, method: str = "GET"):
+    req = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        body = resp.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab started by `make lab`; yields (base_url, token); stops the whole process group."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "root"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # Private user settings: no news toast over the page, no autosave, and the learner's own
+    # settings (theme, shortcuts) neither change the test nor get changed by it.
+    settings = tmp / "user-settings" / "@jupyterlab"
+    for plugin, values in {"apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+                           "docmanager-extension/plugin": {"autosave": False}}.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = _free_port(), secrets.token_hex(16)
+    lab_args = " ".join([
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        # The Makefile fixes ServerApp.root_dir (a second value is refused); the files and the
+        # kernels' working directory come from these two, which default to it.
+        f"--FileContentsManager.root_dir={root}",
+        f"--MappingKernelManager.root_dir={root}",
+        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        f"--LabApp.user_settings_dir={tmp / 'user-settings'}",
+        "--ServerApp.shutdown_no_activity_timeout=600",  # a leaked server still goes away
+    ])
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+    log = open(tmp / "lab.log", "wb")
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"PORT={port}", "NO_BROWSER=1", f"LAB_ARGS={lab_args}"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"`make lab` exited with {proc.returncode}:\n{(tmp / 'lab.log').read_text()[-3000:]}")
+            try:
+                _api(base, token, "/api/status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer /api/status in 60 s:\n{(tmp / 'lab.log').read_text()[-3000:]}")
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        try:  # kernels run in their own sessions: shut them down through the server first
+            for kernel in _api(base, token, "/api/kernels") or []:
+                _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+        except OSError:
+            pass
+        _stop_group(proc)
+        log.close()
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM the process group that `make lab` leads (make, jupyter-lab), then SIGKILL what is left."""
+    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            proc.poll()  # reap make, so that only live members keep the group alive
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+
+
+def _plot_src(page) -> str:
+    """The data URL of the explorer's plot: the <img> inside the widget's Output area."""
+    img = page.locator(".jp-Notebook .widget-output img").first
+    expect(img).to_be_visible(timeout=30_000)
+    return img.get_attribute("src")
+
+
+def test_optimizer_explorer_runs_and_redraws_in_jupyterlab(lab):
+    base, token = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            # The notebook is open and its kernel is ready.
+            expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=30_000)
+            # The status bar reads "<kernel> | Idle" only once the kernel is connected; a Run All
+            # clicked before that would be lost.
+            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
+
+            # Run → Run All Cells, through the menu as a learner would.
+            page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+
+            # The explorer renders: its sliders and its plot.
+            sliders = page.locator(".jp-Notebook .widget-hslider")
+            expect(sliders.first).to_be_visible(timeout=30_000)
+            assert sliders.count() >= 6  # learning rate, momentum, rho, beta_1, beta_2, steps
+            before = _plot_src(page)
+            assert before.startswith("data:image/png;base64,")
+            assert base64.b64decode(before.split(",", 1)[1]).startswith(b"\x89PNG")
+
+            # Move the learning-rate slider with the keyboard, as a learner would.
+            lr = page.locator(".jp-Notebook .widget-hslider", has_text="learning rate").first
+            readout_before = lr.locator(".widget-readout").inner_text()
+            handle = lr.locator(".noUi-handle").first
+            handle.focus()
+            for _ in range(4):
+                page.keyboard.press("ArrowRight")
+            expect(lr.locator(".widget-readout")).not_to_have_text(readout_before, timeout=10_000)
+            page.wait_for_function(
+                "before => { const img = document.querySelector('.jp-Notebook .widget-output img');"
+                " return img && img.getAttribute('src') !== before; }",
+                arg=before, timeout=20_000,
+            )
+            # Let the redraws of every key press finish before the final checks and the screenshot.
+            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=20_000)
+            after = _plot_src(page)
+            assert after != before, "moving the slider did not change the plot"
+
+            # No cell shows an error or a widget that failed to render.
+            expect(page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+                   ).to_have_count(0)
+            text = page.locator(".jp-Notebook").inner_text()
+            for bad in ("Traceback", "Error displaying widget", "Cannot draw with these settings"):
+                assert bad not in text, bad
+            # Every code cell ran (an execution count, not "[ ]:" or "[*]:").
+            prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+            assert prompts and all(p.strip().strip("[]:").isdigit() for p in prompts), prompts
+
+            explorer = page.locator(".jp-Notebook .widget-output").first
+            explorer.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "browser_04_optimizer_explorer.png"))
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "browser_04_failure.png"))  # to see what went wrong
+            raise
+        finally:
+            browser.close()
