@@ -62,7 +62,7 @@ def compare_optimizer(ours, keras_optimizer=None, shapes=DEFAULT_SHAPES, steps=1
                        for g in grads(step, keras_params)]
         keras_step(keras_grads)
         ours.apply(grads(step, params), params)
-        keras_params = [keras.ops.convert_to_numpy(v) for v in keras_vars]
+        keras_params = [np.asarray(v.numpy()) for v in keras_vars]
         diff = max(float(np.max(np.abs(p - k))) for p, k in zip(params, keras_params))
         rows.append((step + 1, diff))
     return Comparison(type(ours).__name__, str(np.dtype(dtype)), rows)
@@ -101,7 +101,7 @@ def _as_keras_schedule(fn):
 
     class Wrapped(keras.optimizers.schedules.LearningRateSchedule, _Wrapped):
         def __call__(self, step):
-            step = int(keras.ops.convert_to_numpy(step))   # eager only
+            step = int(step)   # eager only
             return keras.ops.convert_to_tensor(np.float32(fn(step)), dtype="float32")
 
     return Wrapped()

@@ -243,7 +243,9 @@ class Optimizer:
                 raise ValueError(f"grads[{i}] has shape {g.shape} but params[{i}] has "
                                  f"shape {p.shape}; they must be equal")
             # Cheap test first (one pass, no temporary); the exact one only if it fails.
-            if not np.isfinite(g.sum()) and not np.isfinite(g).all():
+            with np.errstate(over="ignore"):
+                fast_ok = np.isfinite(g.sum())
+            if not fast_ok and not np.isfinite(g).all():
                 raise ValueError(f"grads[{i}] contains NaN or inf; refusing to update params[{i}] "
                                  "(check the loss and the learning rate)")
             checked.append(g.astype(p.dtype, copy=False))   # Keras casts to the variable's dtype
