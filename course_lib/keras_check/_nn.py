@@ -62,6 +62,11 @@ def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="f
     lr=0.01, momentum=0.9) or ``"adam"`` (Adam, lr=0.001).  Row k of the result is
     |loss_ours(k) - loss_keras(k)|; the last row (step = ``steps``) is the max abs
     difference of the weights after training.
+
+    Keras's TensorFlow backend computes the cross-entropy of a softmax output from
+    its logits (no clipping of p at 1e-7), and so does ``course_lib.nn``.  Keras's
+    JAX and PyTorch backends clip instead; with them, a step whose batch holds a
+    prediction below 1e-7 gives a different loss (not yet run on those backends).
     """
     import keras
 
