@@ -8,9 +8,11 @@ really redraws the plot in the browser (the image changes).
 Headless Debian Chromium driven by playwright (playwright's own browser download does not
 work offline).  Skipped only outside CI when no `chromium` is installed; with CI=true a
 missing Chromium is a failure.  The server runs on a free loopback port with a random
-token, from a temporary root directory holding a copy of the notebooks and a temporary
-JupyterLab workspaces/runtime directory, so the learner's notebooks and layout are never
-touched (JupyterLab could otherwise autosave the executed notebook over the committed one).
+token, from a temporary root directory holding a copy of the notebooks, with temporary
+JupyterLab workspaces, user-settings and runtime directories, so the learner's notebooks,
+layout and settings are never touched (JupyterLab could otherwise autosave the executed
+notebook over the committed one).  `make lab`'s workspace step only adds missing exercise
+copies to workspace/; a workspace/ that did not exist before the test is removed after it.
 """
 import base64
 import json
@@ -70,6 +72,9 @@ def lab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
+    # `make lab` first copies missing exercises into workspace/ (never overwriting a file). If
+    # there was no workspace before, the test removes the one it made: it leaves no trace.
+    workspace, had_workspace = ROOT / "workspace", (ROOT / "workspace").exists()
     lab_args = " ".join([
         "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
@@ -109,6 +114,8 @@ def lab(tmp_path_factory):
             pass
         _stop_group(proc)
         log.close()
+        if not had_workspace and workspace.is_dir():
+            shutil.rmtree(workspace)
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
