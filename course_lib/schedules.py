@@ -105,27 +105,35 @@ class Constant(LearningRateSchedule):
         return self.learning_rate
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: progress p = t / decay_steps,
+    rounded down to whole periods when ``staircase``."""
+
+    # ExponentialDecay needs decay_rate > 0 (a negative base to a fractional power is not real).
+    _check_decay_rate = staticmethod(_positive)
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _positive("decay_steps", decay_steps)
+        self.decay_rate = self._check_decay_rate("decay_rate", decay_rate)
+        self.staircase = bool(staircase)
+        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
+                        "decay_rate": decay_rate, "staircase": self.staircase}
+
+    def _progress(self, step):
+        p = _as_step(step) / self.decay_steps
+        return math.floor(p) if self.staircase else p
+
+
+class ExponentialDecay(_StepDecay):
     """Exponential decay.  Mirrors ``keras.optimizers.schedules.ExponentialDecay``.
 
         p     = t / decay_steps        (floor(t / decay_steps) if staircase)
         lr(t) = initial_learning_rate * decay_rate ** p
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
-        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _positive("decay_steps", decay_steps)
-        # A negative base to a fractional power is not a real number.
-        self.decay_rate = _positive("decay_rate", decay_rate)
-        self.staircase = bool(staircase)
-        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
-                        "decay_rate": decay_rate, "staircase": self.staircase}
-
     def __call__(self, step):
-        p = _as_step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
+        return self.initial_learning_rate * self.decay_rate ** self._progress(step)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -194,26 +202,17 @@ class PolynomialDecay(LearningRateSchedule):
                 + self.end_learning_rate)
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """Inverse-time decay.  Mirrors ``keras.optimizers.schedules.InverseTimeDecay``.
 
         p     = t / decay_steps        (floor(t / decay_steps) if staircase)
         lr(t) = initial_learning_rate / (1 + decay_rate * p)
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
-        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _positive("decay_steps", decay_steps)
-        self.decay_rate = _non_negative("decay_rate", decay_rate)
-        self.staircase = bool(staircase)
-        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
-                        "decay_rate": decay_rate, "staircase": self.staircase}
+    _check_decay_rate = staticmethod(_non_negative)
 
     def __call__(self, step):
-        p = _as_step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self._progress(step))
 
 
 def _cosine(fraction, alpha):
