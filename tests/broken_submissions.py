@@ -113,7 +113,7 @@ KINDS: dict[str, Kind] = {
                           7.0, "warmup_mse_grad_check", 0.0, "changed its input `y_pred` in place"),
     "infinite loop": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    while True:\n        pass"),
                           7.0, "warmup_mse_check", 0.0, "timeout"),
-    "memory hog": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    hog = []\n    while True:\n        hog.append(bytearray(2**24))"),
+    "memory hog": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    hog = []\n    while True:\n        hog.append(bytearray(2**27))"),
                        7.0, "warmup_mse_check", 0.0, "out of memory"),
     "sys.exit": Kind(with_answer("warmup_mse", "import sys\ndef mse(y_true, y_pred):\n    sys.exit(1)"),
                      7.0, "warmup_mse_check", 0.0, "sys.exit(1)"),

@@ -18,7 +18,7 @@ import pytest
 from broken_submissions import KINDS, ROOT, TOTAL, solved_nb, with_answer, write_submission
 from course_lib import grade
 
-TIMEOUT_S = 3      # per cell: the infinite loop costs this much
+TIMEOUT_S = 5      # per cell: the infinite loop costs this much; generous, as other jobs may load the machine
 MEMORY_MB = 1024   # per kernel: numpy + ipykernel reserve ~0.8 GB of address space
 BATCH = 20
 
