@@ -29,6 +29,14 @@ def _edit(path, text):
     nbformat.write(nb, path)
 
 
+def _learner_started(exercises, workspace):
+    """First `make lab`, then the learner edits their copy; return (their file, its bytes)."""
+    sync_workspace(exercises, workspace)
+    mine = workspace / LEARNER_VERSION.name
+    _edit(mine, "my work")
+    return mine, mine.read_bytes()
+
+
 def test_first_sync_copies_missing_exercises(dirs):
     exercises, workspace = dirs
     notes = sync_workspace(exercises, workspace)
@@ -39,10 +47,7 @@ def test_first_sync_copies_missing_exercises(dirs):
 
 def test_learner_work_is_never_overwritten(dirs):
     exercises, workspace = dirs
-    sync_workspace(exercises, workspace)
-    mine = workspace / LEARNER_VERSION.name
-    _edit(mine, "my work")
-    before = mine.read_bytes()
+    mine, before = _learner_started(exercises, workspace)
     assert sync_workspace(exercises, workspace) == []  # nothing new: silent
     assert mine.read_bytes() == before
     assert sorted(p.name for p in workspace.glob("*.ipynb")) == [LEARNER_VERSION.name]
@@ -50,10 +55,7 @@ def test_learner_work_is_never_overwritten(dirs):
 
 def test_updated_exercise_arrives_beside_the_learners_file(dirs):
     exercises, workspace = dirs
-    sync_workspace(exercises, workspace)
-    mine = workspace / LEARNER_VERSION.name
-    _edit(mine, "my work")
-    before = mine.read_bytes()
+    mine, before = _learner_started(exercises, workspace)
     _edit(exercises / LEARNER_VERSION.name, "instructor's fix")
     new_hash = version_hash(exercises / LEARNER_VERSION.name)
 
@@ -79,9 +81,7 @@ def test_re_executed_exercise_is_not_an_update(dirs):
 
 def test_deleted_copy_is_restored_and_lost_record_is_safe(dirs):
     exercises, workspace = dirs
-    sync_workspace(exercises, workspace)
-    mine = workspace / LEARNER_VERSION.name
-    _edit(mine, "my work")
+    mine, _ = _learner_started(exercises, workspace)
     (workspace / VERSIONS_FILE).unlink()  # record lost, learner's file differs: keep it, offer the exercise beside
     notes = sync_workspace(exercises, workspace)
     assert "# my work" in mine.read_text() and len(notes) == 1
