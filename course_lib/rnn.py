@@ -1,0 +1,85 @@
+"""A vanilla recurrent layer on the autodiff engine.  Mirrors ``keras.layers.SimpleRNN``.
+
+A recurrent layer reads a sequence ``x_1 .. x_T`` (input shape ``(batch, T, features)``)
+one step at a time and carries a hidden state ``h`` from step to step:
+
+    h_0 = 0
+    h_t = tanh(x_t W + b + h_{t-1} U)          W: (features, units), U: (units, units)
+
+and returns the last state ``h_T`` (shape ``(batch, units)``), or every state
+``h_1 .. h_T`` (shape ``(batch, T, units)``) with ``return_sequences=True``.
+
+The loop is plain Python over the time steps; autodiff records every step, so
+``loss.backward()`` *is* backpropagation through time.  The gradient reaching
+``h_1`` from ``h_T`` is a product of ``T - 1`` Jacobians ``diag(1 - h_t^2) U^T``: it
+shrinks or grows geometrically with ``T`` — the vanishing/exploding gradients that
+make recurrent networks hard for plain SGD (notebook 04 measures it).
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import autodiff as ad
+from . import initializers
+from .nn import Layer, _weight, get_activation  # _weight: one way to make a trainable Tensor
+
+__all__ = ["SimpleRNN"]
+
+
+class SimpleRNN(Layer):
+    """Fully connected recurrent layer.  Mirrors ``keras.layers.SimpleRNN``.
+
+        h_t = activation(x_t W + b + h_{t-1} U),   h_0 = 0
+
+    Weights in Keras's order: ``kernel`` W (features, units), ``recurrent_kernel``
+    U (units, units), ``bias`` b (units,).  Defaults as Keras: activation="tanh",
+    kernel Glorot-uniform, recurrent kernel orthogonal, bias zeros,
+    return_sequences=False.  Inputs have shape (batch, timesteps, features).
+    """
+
+    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 return_sequences=False, name=None):
+        super().__init__(name)
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
+            raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
+        self.units = int(units)
+        self.activation = get_activation(activation)
+        self.use_bias = bool(use_bias)
+        self.return_sequences = bool(return_sequences)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel = self.recurrent_kernel = self.bias = None
+
+    def build(self, input_dim, dtype="float32", rng=None):
+        super().build(input_dim, dtype)
+        self.kernel = _weight(self.kernel_initializer, (self.input_dim, self.units), self.dtype, rng)
+        self.recurrent_kernel = _weight(self.recurrent_initializer, (self.units, self.units), self.dtype, rng)
+        if self.use_bias:
+            self.bias = _weight(self.bias_initializer, (self.units,), self.dtype, rng)
+        return self.units
+
+    def call(self, x, training=False):
+        if x.ndim != 3:
+            raise ValueError(f"{self.name!r} expects inputs of shape (batch, timesteps, features); "
+                             f"got shape {tuple(x.shape)}")
+        h = ad.Tensor(np.zeros((x.shape[0], self.units), dtype=x.dtype))
+        states = []
+        for t in range(x.shape[1]):
+            z = x[:, t, :] @ self.kernel
+            if self.use_bias:
+                z = z + self.bias                       # Keras: (x W + b) + h U, in this order
+            h = self.activation(z + h @ self.recurrent_kernel)
+            states.append(h.reshape((x.shape[0], 1, self.units)))
+        if self.return_sequences:
+            return ad.concatenate(states, axis=1)
+        return h
+
+    @property
+    def trainable_weights(self):
+        weights = [self.kernel, self.recurrent_kernel]
+        return weights + [self.bias] if self.use_bias else weights
+
