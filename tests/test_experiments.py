@@ -1,0 +1,88 @@
+"""course_lib.experiments: the learning-rate sweep and the path measurements notebook 04 relies on.
+
+Protects: the sweep keeps the best *finite* score (a diverged run never wins), every run is
+kept for inspection, ties go to the smaller rate; oscillations and steps-to-tolerance are
+counted exactly; bad inputs give clear errors.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from course_lib import optimizers
+from course_lib.experiments import Sweep, lr_sweep, sign_changes, steps_to_tolerance
+from course_lib.training import minimize
+
+
+def test_sweep_picks_the_lowest_score_and_keeps_every_run():
+    calls = []
+
+    def run(lr):
+        calls.append(lr)
+        return {"lr": lr, "loss": (lr - 0.1) ** 2}
+
+    sweep = lr_sweep(run, [0.01, 0.1, 1.0], score=lambda r: r["loss"])
+    assert calls == [0.01, 0.1, 1.0]
+    assert sweep.best_lr == 0.1 and sweep.best == {"lr": 0.1, "loss": 0.0}
+    assert set(sweep.results) == {0.01, 0.1, 1.0} and sweep.best_score == 0.0
+    assert str(sweep).startswith("best lr 0.1 ")
+
+
+def test_diverged_runs_score_inf_and_never_win():
+    sweep = lr_sweep(lambda lr: lr, [0.1, 0.2, 0.3], score=lambda lr: math.nan if lr > 0.15 else 5.0)
+    assert sweep.best_lr == 0.1
+    assert sweep.scores[0.2] == math.inf and sweep.scores[0.3] == math.inf
+    assert "diverged" in str(sweep)
+
+
+def test_ties_go_to_the_smaller_learning_rate():
+    assert lr_sweep(lambda lr: lr, [0.3, 0.1, 0.2], score=lambda lr: 1.0).best_lr == 0.1
+
+
+def test_sweep_on_gradient_descent_finds_the_stable_rate():
+    """On J = 2 theta^2 (curvature 4), lr 0.25 = 1/L lands on the minimum; 0.6 > 2/L diverges."""
+    sweep = lr_sweep(lambda lr: minimize(lambda t: 2 * t ** 2, 1.0, optimizers.SGD(learning_rate=lr), steps=5),
+                     [0.05, 0.25, 0.6], score=lambda path: path.losses[-1])
+    assert sweep.best_lr == 0.25 and sweep.best_score < 1e-12
+    assert sweep.scores[0.6] > sweep.scores[0.05]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: lr_sweep(lambda lr: 0, [], score=float), ValueError, "non-empty"),
+    (lambda: lr_sweep(lambda lr: 0, [0.1, -1.0], score=float), ValueError, "> 0"),
+    (lambda: lr_sweep(lambda lr: 0, [0.1, math.inf], score=float), ValueError, "> 0"),
+    (lambda: lr_sweep(lambda lr: 0, [0.1, 0.1], score=float), ValueError, "duplicates"),
+    (lambda: lr_sweep(lambda lr: 0, "0.1", score=float), ValueError, "learning_rates"),
+    (lambda: lr_sweep(lambda lr: 0, [True], score=float), ValueError, "learning rate"),
+    (lambda: lr_sweep(None, [0.1], score=float), TypeError, "run"),
+    (lambda: lr_sweep(lambda lr: 0, [0.1, 0.2], score=lambda r: math.inf), ValueError, "diverged"),
+])
+def test_sweep_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_steps_to_tolerance():
+    assert steps_to_tolerance([5.0, 2.0, 0.5, 0.1, 0.2], tol=0.5) == 2
+    assert steps_to_tolerance([0.1, 1.0], tol=0.5) == 0
+    assert steps_to_tolerance([5.0, 2.0, np.nan], tol=0.5) is None   # a diverged run never gets there
+    with pytest.raises(ValueError, match="tol"):
+        steps_to_tolerance([1.0], tol=math.nan)
+    with pytest.raises(ValueError, match="1-D"):
+        steps_to_tolerance([[1.0]], tol=0.5)
+
+
+def test_sign_changes_counts_crossings_and_skips_zeros():
+    assert sign_changes([1.0, -1.0, 1.0, -1.0]) == 3
+    assert sign_changes([3.0, 2.0, 1.0, 0.5]) == 0
+    assert sign_changes([1.0, 0.0, -2.0, 0.0, -1.0, 4.0]) == 2
+    assert sign_changes([]) == 0
+    with pytest.raises(ValueError, match="NaN"):
+        sign_changes([1.0, np.nan])
+    with pytest.raises(ValueError, match="1-D"):
+        sign_changes(np.zeros((2, 2)))
+
+
+def test_sweep_is_a_plain_dataclass():
+    sweep = Sweep({0.1: "a"}, {0.1: 2.0})
+    assert sweep.best == "a" and sweep.best_lr == 0.1
