@@ -185,13 +185,13 @@ def test_block_by_block_is_bit_identical(name, monkeypatch):
     grads = [rng.normal(size=p0.shape).astype(np.float32) for _ in range(5)]
 
     def run(block):
-        monkeypatch.setattr(_base, "BLOCK_SIZE", block)
+        monkeypatch.setattr(_base, "BLOCK_BYTES", block)
         opt, p = optimizers.get(name, weight_decay=0.01), p0.copy()
         for g in grads:
             opt.apply([g], [p])
         return p
 
-    blocked, whole = run(64), run(1 << 20)
+    blocked, whole = run(256), run(1 << 22)
     assert not np.array_equal(blocked, p0)
     np.testing.assert_array_equal(blocked, whole)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_fraction, check_non_negative, keras_constant
+from ._base import Optimizer, check_betas, keras_constant
 
 
 class Adamax(Optimizer):
@@ -21,9 +21,7 @@ class Adamax(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        check_fraction("beta_1", beta_1)
-        check_fraction("beta_2", beta_2)
-        check_non_negative("epsilon", epsilon)
+        check_betas(beta_1, beta_2, epsilon)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def update_step(self, grad, param, lr, momentum, norm):
