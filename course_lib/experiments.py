@@ -53,15 +53,19 @@ class Sweep:
 
 
 def _fmt(score: float) -> str:
-    return "diverged" if not math.isfinite(score) else f"{score:.4g}"
+    return "inf" if not math.isfinite(score) else f"{score:.4g}"
 
 
-def lr_sweep(run: Callable[[float], Any], learning_rates, score: Callable[[Any], float]) -> Sweep:
+def lr_sweep(run: Callable[[float], Any], learning_rates, score: Callable[[Any], float],
+             diverges_on: tuple[type[BaseException], ...] = ()) -> Sweep:
     """Run ``run(lr)`` for each learning rate and keep the one whose ``score(result)`` is lowest.
 
     ``run`` must use the same seeds and batches for every ``lr``, so that the learning
     rate is the only thing that changes.  A score that is NaN or infinite (a diverged run)
-    counts as ``+inf``.  Raises ValueError if no learning rate gives a finite score.
+    counts as ``+inf``.  Divergence is an outcome, not an error: numpy's overflow warnings
+    are silenced during the runs, and a run that raises one of ``diverges_on`` (e.g.
+    ``ValueError``: course_lib optimizers refuse NaN gradients) is recorded with result
+    None and score ``+inf``.  Raises ValueError if no learning rate gives a finite score.
     """
     if not callable(run) or not callable(score):
         raise TypeError("Arguments `run` and `score` must be callables: run(lr) -> result, score(result) -> float.")
@@ -76,8 +80,12 @@ def lr_sweep(run: Callable[[float], Any], learning_rates, score: Callable[[Any],
         raise ValueError(f"Argument `learning_rates` has duplicates: {rates!r}")
     sweep = Sweep()
     for lr in rates:
-        result = run(lr)
-        value = float(score(result))
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                result = run(lr)
+                value = float(score(result))
+        except diverges_on:
+            result, value = None, math.inf
         sweep.results[lr], sweep.scores[lr] = result, value if math.isfinite(value) else math.inf
     if all(math.isinf(s) for s in sweep.scores.values()):
         raise ValueError(f"Every run of the sweep diverged (learning rates {rates}); try smaller ones.")

@@ -25,7 +25,7 @@ from . import autodiff as ad
 from . import initializers
 from .nn import Layer, _weight, get_activation  # _weight: one way to make a trainable Tensor
 
-__all__ = ["SimpleRNN"]
+__all__ = ["SimpleRNN", "simple_rnn"]
 
 
 class SimpleRNN(Layer):
@@ -66,20 +66,35 @@ class SimpleRNN(Layer):
         if x.ndim != 3:
             raise ValueError(f"{self.name!r} expects inputs of shape (batch, timesteps, features); "
                              f"got shape {tuple(x.shape)}")
-        h = ad.Tensor(np.zeros((x.shape[0], self.units), dtype=x.dtype))
-        states = []
-        for t in range(x.shape[1]):
-            z = x[:, t, :] @ self.kernel
-            if self.use_bias:
-                z = z + self.bias                       # Keras: (x W + b) + h U, in this order
-            h = self.activation(z + h @ self.recurrent_kernel)
-            states.append(h.reshape((x.shape[0], 1, self.units)))
-        if self.return_sequences:
-            return ad.concatenate(states, axis=1)
-        return h
+        return simple_rnn(x, self.kernel, self.recurrent_kernel, self.bias, self.activation,
+                          self.return_sequences)
 
     @property
     def trainable_weights(self):
         weights = [self.kernel, self.recurrent_kernel]
         return weights + [self.bias] if self.use_bias else weights
 
+
+
+def simple_rnn(x, kernel, recurrent_kernel, bias=None, activation=ad.tanh, return_sequences=False):
+    """The recurrence of :class:`SimpleRNN` as a function of its weights (for ``training.train``).
+
+        h_0 = 0,   h_t = activation(x_t W + b + h_{t-1} U),   t = 1 .. T
+
+    ``x``: array or Tensor (batch, T, features); ``kernel`` W, ``recurrent_kernel`` U and
+    ``bias`` b (or None): Tensors or arrays.  Returns ``h_T`` (batch, units), or all states
+    (batch, T, units) with ``return_sequences=True``.
+    """
+    x = ad.as_tensor(x)
+    if x.ndim != 3:
+        raise ValueError(f"`x` must have shape (batch, timesteps, features); got shape {tuple(x.shape)}")
+    batch, units = x.shape[0], recurrent_kernel.shape[0]
+    h = ad.Tensor(np.zeros((batch, units), dtype=x.dtype))
+    states = []
+    for t in range(x.shape[1]):
+        z = x[:, t, :] @ kernel
+        if bias is not None:
+            z = z + bias                                # Keras: (x W + b) + h U, in this order
+        h = activation(z + h @ recurrent_kernel)
+        states.append(h.reshape((batch, 1, units)))
+    return ad.concatenate(states, axis=1) if return_sequences else h

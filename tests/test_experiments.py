@@ -32,7 +32,7 @@ def test_diverged_runs_score_inf_and_never_win():
     sweep = lr_sweep(lambda lr: lr, [0.1, 0.2, 0.3], score=lambda lr: math.nan if lr > 0.15 else 5.0)
     assert sweep.best_lr == 0.1
     assert sweep.scores[0.2] == math.inf and sweep.scores[0.3] == math.inf
-    assert "diverged" in str(sweep)
+    assert "0.2: inf" in str(sweep)
 
 
 def test_ties_go_to_the_smaller_learning_rate():
@@ -86,3 +86,26 @@ def test_sign_changes_counts_crossings_and_skips_zeros():
 def test_sweep_is_a_plain_dataclass():
     sweep = Sweep({0.1: "a"}, {0.1: 2.0})
     assert sweep.best == "a" and sweep.best_lr == 0.1
+
+
+def test_a_run_that_raises_a_listed_error_counts_as_diverged():
+    """Mid-epoch NaN gradients make course_lib optimizers raise ValueError: that lr scores inf."""
+    def run(lr):
+        if lr > 0.5:
+            optimizers.SGD().apply([np.array([np.nan])], [np.zeros(1)])
+        return lr
+
+    sweep = lr_sweep(run, [0.1, 1.0], score=float, diverges_on=(ValueError,))
+    assert sweep.best_lr == 0.1 and sweep.results[1.0] is None and sweep.scores[1.0] == math.inf
+    with pytest.raises(ValueError, match="NaN"):   # not listed: the error is not swallowed
+        lr_sweep(run, [0.1, 1.0], score=float)
+
+
+def test_overflow_during_a_run_prints_no_warning():
+    """An overflowing run scores inf silently (a warning would clutter a stored notebook)."""
+    def run(lr):
+        return np.float64(1e300) * 1e10 if lr > 0.5 else np.float64(1.0)
+
+    with np.errstate(all="raise"):   # outside the sweep, the overflow would raise here
+        sweep = lr_sweep(run, [0.1, 1.0], score=float)
+    assert sweep.best_lr == 0.1 and sweep.scores[1.0] == math.inf

@@ -11,7 +11,7 @@ import keras
 
 from course_lib import autodiff as ad
 from course_lib.gradcheck import numerical_gradient, relative_error
-from course_lib.rnn import SimpleRNN
+from course_lib.rnn import SimpleRNN, simple_rnn
 
 
 def _inputs(dtype, shape=(4, 6, 3), seed=0):
@@ -102,3 +102,15 @@ def test_wrong_feature_width_after_build_is_refused():
     layer(np.zeros((1, 3, 4)))
     with pytest.raises(ValueError, match="expected 4 features"):
         layer(np.zeros((1, 3, 5)))
+
+
+def test_functional_form_equals_the_layer():
+    """simple_rnn(x, W, U, b) -- what notebook 04's training loss calls -- is the layer's computation."""
+    x = _inputs("float64")
+    layer = SimpleRNN(5, return_sequences=True)
+    layer.build(3, dtype="float64", rng=np.random.default_rng(0))
+    W, U, b = layer.get_weights()
+    np.testing.assert_array_equal(simple_rnn(x, W, U, b, return_sequences=True).data, layer(x).data)
+    np.testing.assert_array_equal(simple_rnn(x, W, U, b).data, layer(x).data[:, -1])
+    with pytest.raises(ValueError, match="timesteps"):
+        simple_rnn(x[0], W, U, b)
