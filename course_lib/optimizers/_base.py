@@ -24,8 +24,12 @@ Two details make us agree with Keras to the last bit rather than "roughly":
 """
 from __future__ import annotations
 
+import contextvars
 import math
 import numbers
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -34,9 +38,20 @@ __all__ = ["Optimizer", "keras_constant", "check_fraction"]
 #: Elementwise rules are applied to blocks of this many bytes, so that the
 #: temporaries numpy creates (``g - m``, ``sqrt(v)``...) stay in the CPU cache
 #: instead of round-tripping through main memory (DESIGN.md §5).  Measured: 128 KiB
-#: is the sweet spot; at 256 KiB numpy starts its "temporary elision" check, which
-#: calls backtrace() on every operation and makes a step 5x slower.
+#: is the sweet spot.  Above it glibc's malloc hands each temporary back to the
+#: system when it is freed, so every block page-faults afresh: 3x slower at 160 KiB,
+#: 5x at 252 KiB (and from 256 KiB numpy's temporary-elision check adds backtrace()).
 BLOCK_BYTES = 1 << 17
+
+#: The blocks of a big step are shared among this many threads.  numpy releases
+#: the GIL inside each operation, so the arithmetic runs on every core (as XLA's
+#: does).  Each element still goes through the same operations, so the result
+#: is bit-identical to the one-thread, whole-array step.
+THREADS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+              else os.cpu_count() or 1)
+#: Steps over fewer elements than this run in the calling thread alone: handing
+#: work to another thread costs tens of microseconds, more than such a step takes.
+PARALLEL_MIN_SIZE = 1 << 18
 
 
 def keras_constant(value, dtype):
@@ -191,25 +206,26 @@ class Optimizer:
         grads = self.clip_gradients(grads)
         self.before_step(params)
         lr = self.current_learning_rate
+        pieces = []
         for grad, param, slots in zip(grads, params, self.slots):
-            self._update_one(grad, param, param.dtype.type(lr), slots)
+            pieces += self._pieces(grad, param, param.dtype.type(lr), slots)
+        run_shared(self._decay_and_step, pieces, [p[1].size for p in pieces])
         self.iterations += 1
 
     def before_step(self, params):
         """Hook for state shared by all parameters (Nadam's running product)."""
 
-    def _update_one(self, grad, param, lr, slots):
-        """Weight decay then update_step, block by block when the rule is elementwise."""
+    def _pieces(self, grad, param, lr, slots):
+        """Arguments of ``_decay_and_step`` for one parameter: the whole arrays, or
+        BLOCK_BYTES-sized blocks of them when the rule is elementwise."""
         n, block = param.size, max(1, BLOCK_BYTES // param.itemsize)
         if not self.elementwise or n <= block or not param.flags.c_contiguous:
-            self._decay_and_step(grad, param, lr, slots)
-            return
+            return [(grad, param, lr, slots)]
         # Flat views share memory with the arrays, so updating a block updates them.
         g, p = grad.reshape(-1), param.reshape(-1)
         s = {k: v.reshape(-1) for k, v in slots.items()}
-        for a in range(0, n, block):
-            b = a + block
-            self._decay_and_step(g[a:b], p[a:b], lr, {k: v[a:b] for k, v in s.items()})
+        return [(g[a:a + block], p[a:a + block], lr, {k: v[a:a + block] for k, v in s.items()})
+                for a in range(0, n, block)]
 
     def _decay_and_step(self, grad, param, lr, slots):
         if self.weight_decay is not None:
@@ -252,13 +268,15 @@ class Optimizer:
             if g.shape != p.shape:
                 raise ValueError(f"grads[{i}] has shape {g.shape} but params[{i}] has "
                                  f"shape {p.shape}; they must be equal")
-            # Cheap test first (one pass, no temporary); the exact one only if it fails.
-            with np.errstate(over="ignore"):
-                fast_ok = np.isfinite(g.sum())
-            if not fast_ok and not np.isfinite(g).all():
+            checked.append(g.astype(p.dtype, copy=False))   # Keras casts to the variable's dtype
+        # One part per thread of each big gradient, so that the threads share this pass too.
+        parts = [(i, part) for i, g in enumerate(checked) for part in _split_for_threads(g)]
+        finite = run_shared(_all_finite, [(part,) for _, part in parts],
+                            [part.size for _, part in parts])
+        for (i, _), ok in zip(parts, finite):
+            if not ok:
                 raise ValueError(f"grads[{i}] contains NaN or inf; refusing to update params[{i}] "
                                  "(check the loss and the learning rate)")
-            checked.append(g.astype(p.dtype, copy=False))   # Keras casts to the variable's dtype
         return checked
 
     def get_config(self) -> dict:
@@ -270,6 +288,63 @@ class Optimizer:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if v is not None)
         return f"{type(self).__name__}({args})"
+
+
+def _all_finite(g):
+    """True if ``g`` has no NaN or inf: a cheap test first (one pass, no temporary),
+    the exact one only if it fails (a sum of huge finite numbers may overflow)."""
+    with np.errstate(over="ignore"):
+        return bool(np.isfinite(g.sum()) or np.isfinite(g).all())
+
+
+def _split_for_threads(g):
+    """``g`` as one view per thread along its first axis if it is big, else ``[g]``."""
+    if g.ndim == 0 or g.size < PARALLEL_MIN_SIZE:
+        return [g]
+    return np.array_split(g, min(THREADS, len(g)))
+
+
+# ----- sharing a step among threads ---------------------------------------------------
+_pool, _pool_pid, _pool_lock = None, None, threading.Lock()
+
+
+def _thread_pool():
+    """The worker threads (THREADS - 1 of them; the caller is the last one), started once."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():   # threads do not survive a fork
+            _pool = ThreadPoolExecutor(max(1, THREADS - 1), thread_name_prefix="course_lib")
+            _pool_pid = os.getpid()
+        return _pool
+
+
+def run_shared(fn, calls, sizes):
+    """``[fn(*args) for args in calls]``, shared among THREADS threads when the work is big.
+
+    ``sizes[k]`` is the work of ``calls[k]`` (its element count).  The calls are cut
+    into one contiguous run per thread, of about equal total size; the caller runs
+    the first.  numpy's settings (``np.errstate``) are carried into the workers.
+    """
+    total, threads = sum(sizes), min(THREADS, len(calls))
+    if threads < 2 or total < PARALLEL_MIN_SIZE:
+        return [fn(*args) for args in calls]
+    runs, done = [[] for _ in range(threads)], 0
+    for args, size in zip(calls, sizes):
+        runs[min(threads - 1, done * threads // total)].append(args)
+        done += size
+
+    def run(some_calls):
+        return [fn(*args) for args in some_calls]
+
+    pool = _thread_pool()
+    futures = [pool.submit(contextvars.copy_context().run, run, r) for r in runs[1:] if r]
+    try:
+        results = run(runs[0])
+    finally:
+        wait(futures)       # never return (or raise) while a worker still writes
+    for future in futures:
+        results += future.result()
+    return results
 
 
 def _check_param(i, p):
