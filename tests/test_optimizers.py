@@ -11,6 +11,7 @@ Most comparisons run Keras's step inside tf.function (as model.fit does, and 6x
 faster); one parametrization runs it eagerly, the backend-agnostic path.
 """
 import math
+import threading
 import zlib
 
 import keras
@@ -194,6 +195,71 @@ def test_block_by_block_is_bit_identical(name, monkeypatch):
     blocked, whole = run(256), run(1 << 22)
     assert not np.array_equal(blocked, p0)
     np.testing.assert_array_equal(blocked, whole)
+
+
+def _run_with(monkeypatch, name, params0, steps, block_bytes, threads, min_size):
+    """Final params after ``steps`` with the base class's machinery set so; and the threads
+    update_step ran in."""
+    monkeypatch.setattr(_base, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(_base, "THREADS", threads)
+    monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", min_size)
+    opt, params, seen = optimizers.get(name, weight_decay=0.01), [p.copy() for p in params0], set()
+    rule = opt.update_step
+
+    def spy(*args, **kwargs):
+        seen.add(threading.get_ident())
+        return rule(*args, **kwargs)
+
+    opt.update_step = spy
+    for grads in steps:
+        opt.apply(grads, params)
+    return params, seen
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", NAMES)
+def test_fast_path_equals_plain_whole_array_path(name, dtype, monkeypatch):
+    """Tiny blocks shared among threads give exactly the bits of update_step applied to
+    whole arrays in one thread, for every optimizer (Lamb's whole arrays are shared too)."""
+    rng = np.random.default_rng(_seed("fast-path", name, dtype))
+    params0 = [rng.normal(size=s).astype(dtype) for s in [(), (7,), (37, 29), (3, 5, 11)]]
+    params0.append(np.asfortranarray(rng.normal(size=(6, 9)).astype(dtype)))  # whole, not flat
+    steps = [[rng.normal(size=p.shape).astype(dtype) for p in params0] for _ in range(4)]
+
+    plain, plain_threads = _run_with(monkeypatch, name, params0, steps, 1 << 40, 1, math.inf)
+    fast, fast_threads = _run_with(monkeypatch, name, params0, steps, 64, 3, 0)
+    assert len(plain_threads) == 1 and len(fast_threads) > 1   # the fast path really ran
+    for p0, whole, blocked in zip(params0, plain, fast):
+        assert not np.array_equal(whole, p0)
+        np.testing.assert_array_equal(blocked, whole)
+
+
+def test_shared_nan_check_refuses_before_any_change(monkeypatch):
+    """With the NaN check split among threads, a NaN in the last part is still found first."""
+    monkeypatch.setattr(_base, "THREADS", 3)
+    monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", 0)
+    params = [np.ones(5), np.ones((10, 3))]
+    grads = [np.ones(5), np.ones((10, 3))]
+    grads[1][-1, -1] = np.nan
+    opt = optimizers.Adam()
+    with pytest.raises(ValueError, match=r"grads\[1\] contains NaN or inf"):
+        opt.apply(grads, params)
+    assert all((p == 1).all() for p in params) and opt.iterations == 0
+
+
+def test_numpy_error_settings_reach_the_worker_threads(monkeypatch):
+    """np.errstate around apply() applies to the blocks other threads update."""
+    monkeypatch.setattr(_base, "THREADS", 2)
+    monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", 0)
+    monkeypatch.setattr(_base, "BLOCK_BYTES", 64)
+    grad = np.ones(64, np.float32)
+    grad[-16:] = 3e38                  # only the last blocks (a worker's) overflow: lr * g > max
+    opt, param = optimizers.SGD(learning_rate=10.0), np.zeros(64, np.float32)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        opt.apply([grad], [param])
+    with np.errstate(over="ignore"):
+        opt.apply([grad], [param])
+    assert np.isinf(param[-1])
 
 
 def test_apply_updates_in_place_and_leaves_grads_alone():
