@@ -9,11 +9,8 @@ import re
 import nbformat
 import pytest
 
+from course_lib.tf_quiet import is_tf_log_line  # one definition of a TensorFlow log line
 from notebook_files import ROOT, course_notebooks
-
-import sys
-sys.path.insert(0, str(ROOT / "tools"))
-from execute_notebooks import TF_LOG_LINE  # noqa: E402  (one definition of a TF log line)
 
 NOTEBOOKS = course_notebooks()
 MAX_BYTES = int(1.5 * 1024 * 1024)
@@ -47,7 +44,7 @@ def check_notebook(path) -> list[str]:
             if out.output_type == "error":
                 problems.append(f"cell {i} stores an error: {out.ename}")
             text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
-            if out.get("name") == "stderr" and any(TF_LOG_LINE.search(ln) for ln in text.splitlines()):
+            if out.get("name") == "stderr" and any(is_tf_log_line(ln) for ln in text.splitlines()):
                 problems.append(f"cell {i} stores a TensorFlow log line in stderr")
             if ADDRESS.search(text):
                 problems.append(f"cell {i} stores an object address ({ADDRESS.search(text).group()})")

@@ -11,7 +11,6 @@ strip any TF log line that still slips through.
 """
 from __future__ import annotations
 
-import re
 import sys
 import time
 from pathlib import Path
@@ -19,15 +18,11 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from course_lib.tf_quiet import is_tf_log_line
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GLOBS = ["notebooks/*.ipynb", "exercises/source/*.ipynb", "exercises/*.ipynb"]
 
-# Lines that TensorFlow / absl / CUDA stubs write to fd 2; never part of a lesson.
-TF_LOG_LINE = re.compile(
-    r"^(WARNING: All log messages before absl|E0000|I0000|W0000|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWE] )"
-    r"|cuda_(?:dnn|fft|blas|executor)|cudart_stub|oneDNN custom operations|cuInit|TF_ENABLE_ONEDNN_OPTS"
-    r"|This TensorFlow binary is optimized|computation placer already registered|Unable to register cu"
-)
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
 
 
@@ -38,7 +33,7 @@ def _strip_tf_logs(nb: nbformat.NotebookNode) -> None:
         kept = []
         for out in cell.outputs:
             if out.output_type == "stream" and out.name == "stderr":
-                lines = [ln for ln in out.text.splitlines(keepends=True) if not TF_LOG_LINE.search(ln)]
+                lines = [ln for ln in out.text.splitlines(keepends=True) if not is_tf_log_line(ln)]
                 if not "".join(lines).strip():
                     continue
                 out.text = "".join(lines)
