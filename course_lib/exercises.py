@@ -43,10 +43,12 @@ def nbgrader_meta(cell) -> dict:
 
 
 def grade_id(cell) -> str | None:
+    """The nbgrader ``grade_id`` of a cell, or None."""
     return nbgrader_meta(cell).get("grade_id")
 
 
 def is_answer_cell(cell) -> bool:
+    """True for a cell that holds a solution region (nbgrader ``solution: true``)."""
     return bool(nbgrader_meta(cell).get("solution"))
 
 
@@ -152,6 +154,7 @@ def make_learner_version(source_nb):
 
 
 def learner_path(source_path: Path, learner_dir: Path = LEARNER_DIR) -> Path:
+    """Where the learner version of ``source_path`` is written."""
     return Path(learner_dir) / Path(source_path).name
 
 
@@ -188,6 +191,7 @@ def build(source_path: Path, learner_dir: Path = LEARNER_DIR, execute: bool = Tr
 
 
 def source_notebooks(source_dir: Path = SOURCE_DIR) -> list[Path]:
+    """The instructor (source) notebooks, sorted by name."""
     return sorted(p for p in Path(source_dir).glob("*.ipynb"))
 
 
@@ -201,6 +205,7 @@ def _resolve(arg: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    """Command line: regenerate the learner versions of the given sources (default: all)."""
     sources = [_resolve(a) for a in argv] or source_notebooks()
     if not sources:
         print("no exercise sources in exercises/source/", file=sys.stderr)

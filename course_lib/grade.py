@@ -326,6 +326,7 @@ def _first_failed_check(output: str) -> str:
 # ================================================================ one submission
 
 def load_sources(source_dir: Path) -> dict[str, nbformat.NotebookNode]:
+    """Read every source notebook in ``source_dir``, keyed by file name."""
     return {p.name: nbformat.read(p, as_version=4) for p in sorted(Path(source_dir).glob("*.ipynb"))}
 
 
@@ -399,6 +400,7 @@ def _cell_text(text: str) -> str:
 
 
 def write_csv(results: list[SubmissionResult], path: Path) -> None:
+    """Write one row per submission and task: submission, task, points, max_points, reason."""
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", "task", "points", "max_points", "reason"])
@@ -408,6 +410,7 @@ def write_csv(results: list[SubmissionResult], path: Path) -> None:
 
 
 def feedback_markdown(r: SubmissionResult) -> str:
+    """A readable feedback report for one submission (points table, notes, check messages)."""
     lines = [f"# Feedback: {r.submission}", "",
              f"Exercise set: `{r.source or 'unknown'}` · **{r.points:g} / {r.max_points:g} points**", "",
              "| task | points | reason |", "|---|---|---|"]
@@ -421,6 +424,7 @@ def feedback_markdown(r: SubmissionResult) -> str:
 
 
 def write_reports(results: list[SubmissionResult], out_dir: Path) -> None:
+    """Write ``grades.csv`` and ``feedback/<submission>.md`` under ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(results, out_dir / "grades.csv")
     for r in results:
@@ -472,6 +476,7 @@ def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | N
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Parse the command line of ``python -m course_lib.grade``."""
     parser = argparse.ArgumentParser(prog="python -m course_lib.grade", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+", metavar="PATH", help="submitted notebooks or folders of them")
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: exercises/source)")
@@ -483,6 +488,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str]) -> int:
+    """Command line: grade every submission found under the given paths."""
     args = parse_args(argv)
     start = time.perf_counter()
     try:

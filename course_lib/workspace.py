@@ -78,6 +78,7 @@ def sync_workspace(exercises_dir: Path = EXERCISES_DIR, workspace: Path = WORKSP
 
 
 def main() -> int:
+    """Command line (run by `make lab`): bring the workspace up to date and print what changed."""
     notes = sync_workspace()
     for note in notes:
         print(note)

@@ -47,14 +47,17 @@ def numerical_gradient(f, x, eps=1e-6):
 
 # Functions for the numerical-gradient cases (named, so feedback can show them).
 def sum_of_cubes(x):
+    """Test function f(x) = sum_i x_i^3 (gradient 3 x^2)."""
     return np.sum(x ** 3)
 
 
 def log_sum_exp(x):
+    """Test function f(x) = log sum_i exp(x_i) (gradient softmax(x))."""
     return np.log(np.sum(np.exp(x)))
 
 
 def quadratic_form(x):
+    """Test function f(x) = 1/2 x^T A x with a fixed symmetric A (gradient A x)."""
     A = np.array([[2.0, 1.0], [1.0, 3.0]])
     return 0.5 * x @ A @ x
 
