@@ -12,6 +12,7 @@ faster); one parametrization runs it eagerly, the backend-agnostic path.
 """
 import math
 import threading
+import time
 import zlib
 
 import keras
@@ -208,6 +209,8 @@ def _run_with(monkeypatch, name, params0, steps, block_bytes, threads, min_size)
 
     def spy(*args, **kwargs):
         seen.add(threading.get_ident())
+        if threads > 1 and len(seen) < 2:
+            time.sleep(1e-4)    # let a worker start before the caller has taken every block
         return rule(*args, **kwargs)
 
     opt.update_step = spy
@@ -248,18 +251,23 @@ def test_shared_nan_check_refuses_before_any_change(monkeypatch):
 
 
 def test_numpy_error_settings_reach_the_worker_threads(monkeypatch):
-    """np.errstate around apply() applies to the blocks other threads update."""
+    """np.errstate around a shared step applies in the worker threads too."""
     monkeypatch.setattr(_base, "THREADS", 2)
     monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", 0)
-    monkeypatch.setattr(_base, "BLOCK_BYTES", 64)
-    grad = np.ones(64, np.float32)
-    grad[-16:] = 3e38                  # only the last blocks (a worker's) overflow: lr * g > max
-    opt, param = optimizers.SGD(learning_rate=10.0), np.zeros(64, np.float32)
-    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
-        opt.apply([grad], [param])
+    both_running = threading.Barrier(2, timeout=10)
+
+    def overflow():
+        both_running.wait()             # so the two calls run in two threads
+        try:
+            np.float32(3e38) * np.float32(10)
+        except FloatingPointError:
+            return "raised"
+        return "silent"
+
+    with np.errstate(over="raise"):
+        assert _base.run_shared(overflow, [(), ()], [1, 1]) == ["raised", "raised"]
     with np.errstate(over="ignore"):
-        opt.apply([grad], [param])
-    assert np.isinf(param[-1])
+        assert _base.run_shared(overflow, [(), ()], [1, 1]) == ["silent", "silent"]
 
 
 def test_apply_updates_in_place_and_leaves_grads_alone():
