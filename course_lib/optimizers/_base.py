@@ -7,6 +7,7 @@ Mirrors ``keras.optimizers.Optimizer`` (Keras 3).  One call of
     2. clip the gradients      (clipnorm | global_clipnorm | clipvalue)
     3. weight decay            p <- p - p * weight_decay * lr
     4. the optimizer's rule    update_step(grad, param, lr, **slots)
+                               (big arrays: in cache-sized blocks, shared among threads)
     5. iterations <- iterations + 1
 
 ``lr`` is the learning rate at the current iteration: a float, or a schedule
