@@ -332,8 +332,8 @@ def run_shared(fn, calls, sizes):
 
     ``sizes[k]`` is the work of ``calls[k]`` (its element count).  The threads take
     the calls one by one from a common queue, so that a thread the system
-    pauses (another program wants its core) holds nobody up: the others take over
-    its share.  The caller is one of the threads.  numpy's settings
+    pauses (another program wants its core) leaves no fixed share undone: the
+    others take over.  The caller is one of the threads.  numpy's settings
     (``np.errstate``) are carried into the workers.
     """
     threads = min(THREADS, len(calls))
