@@ -1,0 +1,83 @@
+"""Run every course_lib ↔ Keras comparison on the current Keras backend and device; print one table.
+
+Usage:
+    python tools/check_against_keras.py                    # TensorFlow backend (the course default)
+    KERAS_BACKEND=jax python tools/check_against_keras.py  # e.g. on a GPU machine without TensorFlow
+
+The pytest suite asserts the same comparisons on TensorFlow; this script is the one prepared
+check for another backend or a GPU (shared DESIGN.md §6).  float32 only: JAX needs
+JAX_ENABLE_X64 for float64 and casts differently from TensorFlow.  Exit status 1 if any
+comparison exceeds its tolerance.
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from course_lib import losses, optimizers, schedules
+from course_lib.device import keras_backend, keras_device
+from course_lib.keras_check import compare_loss, compare_optimizer, compare_schedule
+
+TOLERANCE = {"optimizer": 1e-6, "schedule": 1e-6, "loss": 1e-6}
+# Ftrl subtracts powers of two nearly equal accumulators; float32 pow error is magnified (tests use 3e-5).
+LOOSER = {"ftrl": 3e-5}
+
+OPTIMIZERS = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "lion", "lamb", "ftrl"]
+SCHEDULES = {
+    "ExponentialDecay": schedules.ExponentialDecay(0.1, 10, 0.9, staircase=True),
+    "PiecewiseConstantDecay": schedules.PiecewiseConstantDecay([10, 50], [0.1, 0.05, 0.01]),
+    "PolynomialDecay": schedules.PolynomialDecay(0.1, 80, 0.001, power=2.0),
+    "InverseTimeDecay": schedules.InverseTimeDecay(0.1, 10, 0.5),
+    "CosineDecay": schedules.CosineDecay(0.1, 80, alpha=0.1, warmup_target=0.5, warmup_steps=10),
+    "CosineDecayRestarts": schedules.CosineDecayRestarts(0.1, 20, t_mul=1.5, m_mul=0.8),
+}
+
+
+def _loss_inputs(rng):
+    labels = (rng.random((16, 1)) > 0.5).astype("float32")
+    probs = rng.uniform(0.01, 0.99, (16, 1)).astype("float32")
+    onehot = np.eye(4, dtype="float32")[rng.integers(0, 4, 16)]
+    softmax = rng.dirichlet(np.ones(4), 16).astype("float32")
+    return {"binary": (labels, probs), "categorical": (onehot, softmax)}
+
+
+LOSSES = {
+    "MeanSquaredError": ("binary", losses.MeanSquaredError()),
+    "MeanAbsoluteError": ("binary", losses.MeanAbsoluteError()),
+    "Huber": ("binary", losses.Huber()),
+    "LogCosh": ("binary", losses.LogCosh()),
+    "BinaryCrossentropy": ("binary", losses.BinaryCrossentropy()),
+    "BinaryFocalCrossentropy": ("binary", losses.BinaryFocalCrossentropy()),
+    "Hinge": ("binary", losses.Hinge()),
+    "SquaredHinge": ("binary", losses.SquaredHinge()),
+    "CategoricalCrossentropy": ("categorical", losses.CategoricalCrossentropy()),
+    "CategoricalFocalCrossentropy": ("categorical", losses.CategoricalFocalCrossentropy()),
+    "CategoricalHinge": ("categorical", losses.CategoricalHinge()),
+}
+
+
+def main() -> int:
+    print(f"Keras backend: {keras_backend()} · device: {keras_device()}")
+    rows = []
+    for name in OPTIMIZERS:
+        diff = compare_optimizer(optimizers.get(name), steps=100, dtype="float32").max_diff
+        rows.append(("optimizer", name, diff, LOOSER.get(name, TOLERANCE["optimizer"])))
+    for name, schedule in SCHEDULES.items():
+        rows.append(("schedule", name, compare_schedule(schedule, dtype="float32").max_diff, TOLERANCE["schedule"]))
+    inputs = _loss_inputs(np.random.default_rng(0))
+    for name, (kind, loss) in LOSSES.items():
+        diff = compare_loss(loss, None, *inputs[kind]).max_diff
+        rows.append(("loss", name, diff, TOLERANCE["loss"]))
+    failed = 0
+    print(f"{'kind':<10} {'name':<30} {'max |ours-keras|':>17} {'tolerance':>10}  ok")
+    for kind, name, diff, tol in rows:
+        ok = diff <= tol
+        failed += not ok
+        print(f"{kind:<10} {name:<30} {diff:>17.1e} {tol:>10.0e}  {'yes' if ok else 'NO'}")
+    print(f"{len(rows) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
