@@ -157,9 +157,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, name=None):
         super().__init__(name)
-        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
-            raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
-        self.units = int(units)
+        self.units = check_units(units)
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -681,6 +679,13 @@ def _check_width(name, expected, shape):
     if expected is not None and (len(shape) < 1 or shape[-1] != expected):
         raise ValueError(f"Input to {name!r} has the wrong width: expected {expected} features "
                          f"(shape (batch, {expected})), got shape {tuple(shape)}")
+
+
+def check_units(units):
+    """``units`` as an int; ValueError unless it is a positive integer (shared by the layers)."""
+    if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
+        raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
+    return int(units)
 
 
 def _weight(initializer, shape, dtype, rng):

@@ -17,13 +17,12 @@ make recurrent networks hard for plain SGD (notebook 04 measures it).
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
 from . import autodiff as ad
 from . import initializers
-from .nn import Layer, _weight, get_activation  # _weight: one way to make a trainable Tensor
+from .nn import Layer, _weight, check_units, get_activation  # _weight: one way to make a trainable Tensor
 
 __all__ = ["SimpleRNN", "simple_rnn"]
 
@@ -43,9 +42,7 @@ class SimpleRNN(Layer):
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  return_sequences=False, name=None):
         super().__init__(name)
-        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
-            raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
-        self.units = int(units)
+        self.units = check_units(units)
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
         self.return_sequences = bool(return_sequences)
