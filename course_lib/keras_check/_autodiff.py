@@ -53,8 +53,8 @@ def compare_gradients(fn, inputs, name=None):
     ``fn(ops, *xs)`` must be written against an ``ops`` namespace and return a scalar:
     it is called once with ``ops = course_lib.autodiff`` (xs are our Tensors) and
     once with ``ops = keras.ops`` (xs are backend tensors).  Rows of the returned
-    :class:`Comparison`: row 0 is |value difference|, row i (i >= 1) is the max abs
-    difference of the gradient with respect to input i-1.
+    :class:`Comparison`: row ``"value"`` is |value difference|, row ``"d/dx{i}"`` the max
+    abs difference of the gradient with respect to input i.
     """
     import keras
 
@@ -65,8 +65,8 @@ def compare_gradients(fn, inputs, name=None):
         lambda *xs: fn(autodiff, *xs), argnums=tuple(range(len(inputs)))
     )(*inputs)
     theirs_value, theirs_grads = backend_value_and_grad(lambda *xs: fn(keras.ops, *xs), inputs)
-    rows = [(0, _absdiff(ours_value, theirs_value))]
-    rows += [(i + 1, _absdiff(a, b)) for i, (a, b) in enumerate(zip(ours_grads, theirs_grads))]
+    rows = [("value", _absdiff(ours_value, theirs_value))]
+    rows += [(f"d/dx{i}", _absdiff(a, b)) for i, (a, b) in enumerate(zip(ours_grads, theirs_grads))]
     dtype = str(inputs[0].dtype) if inputs else "float32"
     return Comparison(name or getattr(fn, "__name__", "gradient"), dtype, rows)
 

@@ -23,8 +23,8 @@ def compare_loss(ours, keras_loss, y_true, y_pred, sample_weight=None, name=None
 
     ``ours`` is a ``course_lib.losses`` object; ``keras_loss`` a ``keras.losses`` object
     (``None``: built from ``ours`` with :func:`keras_loss_like` in y_pred's dtype).
-    Returns a :class:`Comparison` with row 0 = max |value difference| and row 1 = max
-    |gradient difference|.  With reduction="none" the gradient is that of the summed
+    Returns a :class:`Comparison` with rows ``"value"`` (max |value difference|) and
+    ``"gradient"`` (max |gradient difference|).  With reduction="none" the gradient is that of the summed
     losses.  The value runs through the public Keras API on any backend; the gradient
     comes from the active backend (tf.GradientTape, or jax.vjp with KERAS_BACKEND=jax).
     """
@@ -42,5 +42,5 @@ def compare_loss(ours, keras_loss, y_true, y_pred, sample_weight=None, name=None
     theirs_value, (theirs_grad,) = backend_value_and_grad(
         lambda p: keras_loss(y_true, p, sample_weight=sample_weight), [y_pred]
     )
-    rows = [(0, _absdiff(out.data, theirs_value)), (1, _absdiff(ours_grad, theirs_grad))]
+    rows = [("value", _absdiff(out.data, theirs_value)), ("gradient", _absdiff(ours_grad, theirs_grad))]
     return Comparison(name or getattr(ours, "name", type(ours).__name__), str(y_pred.dtype), rows)
