@@ -46,20 +46,22 @@ def main():
     import keras
 
     from course_lib import optimizers
-    from course_lib.keras_check._nn import digits_data, digits_mlp, keras_model_like
+    from course_lib.data import load_digits
+    from course_lib.keras_check import keras_model_like
+    from course_lib.nn import mlp
 
-    x, y = digits_data("float32")
+    x, y = load_digits("float32")
     print(f"Keras {keras.__version__} ({keras.backend.backend()}), digits {x.shape}, "
           f"MLP 64-32-10, Adam, float32; median of {REPEATS} x {STEPS} steps")
     header = f"{'batch':>5} | {'course_lib':>10} | {'keras XLA':>10} | {'keras tf.fn':>11} | {'XLA/ours':>8} | {'tf.fn/ours':>10}"
     print(header)
     print("-" * len(header))
     for batch_size in BATCH_SIZES:
-        ours = digits_mlp(seed=0)
+        ours = mlp(seed=0)
         ours.compile(optimizers.Adam(), "sparse_categorical_crossentropy")
         times = {"ours": time_steps(ours.train_on_batch, x, y, batch_size)}
         for label, jit in (("xla", "auto"), ("tf.function", False)):
-            theirs = keras_model_like(digits_mlp(seed=0))
+            theirs = keras_model_like(mlp(seed=0))
             theirs.compile(keras.optimizers.Adam(), "sparse_categorical_crossentropy", jit_compile=jit)
             times[label] = time_steps(theirs.train_on_batch, x, y, batch_size)
         t = {k: v * 1e3 for k, v in times.items()}

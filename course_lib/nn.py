@@ -329,6 +329,18 @@ class Residual(Layer):
 
 
 # ----------------------------------------------------------------- model
+def mlp(inputs=64, hidden=32, outputs=10, activation="relu", seed=0, dtype="float32"):
+    """A built one-hidden-layer perceptron: inputs -> hidden (activation) -> outputs (softmax).
+
+    The defaults fit the digits (64 pixels, 10 classes); the same ``seed`` gives the
+    same Glorot-uniform weights, so two optimizers (or course_lib and Keras) can start
+    from identical models.
+    """
+    model = Sequential([Dense(hidden, activation=activation), Dense(outputs, activation="softmax")],
+                       seed=seed, dtype=dtype)
+    return model.build(inputs)
+
+
 class History:
     """Per-epoch logs of a ``fit``.  Mirrors ``keras.callbacks.History``.
 

@@ -13,7 +13,8 @@ from course_lib import autodiff as ad
 from course_lib import callbacks, nn, optimizers
 from course_lib.gradcheck import numerical_gradient, relative_error
 from course_lib.keras_check import compare_batchnorm, compare_training
-from course_lib.keras_check._nn import digits_data, keras_model_like
+from course_lib.data import load_digits
+from course_lib.keras_check import keras_model_like
 
 
 # ----------------------------------------------------------------- against Keras
@@ -51,7 +52,7 @@ def test_dropout_matches_keras_semantics():
 
 def test_l2_regularized_step_equals_keras():
     """kernel_regularizer='l2' adds 0.01 * sum(W^2) to the training loss, as Keras does."""
-    x, y = digits_data()
+    x, y = load_digits()
     ours = nn.Sequential([nn.Dense(16, activation="tanh", kernel_regularizer="l2"),
                           nn.Dense(10, activation="softmax", kernel_regularizer="l2")], seed=3).build(64)
     theirs = keras.Sequential([keras.Input((64,)),
@@ -158,7 +159,7 @@ def _small_model(seed=0):
 
 
 def test_fit_calls_callbacks_in_keras_order_and_learns():
-    x, y = digits_data()
+    x, y = load_digits()
     recorder = Recorder()
     model = _small_model()
     history = model.fit(x[:1500], y[:1500], batch_size=500, epochs=2, seed=0, verbose=0,
@@ -180,7 +181,7 @@ def test_fit_calls_callbacks_in_keras_order_and_learns():
 
 def test_fit_epoch_loss_is_the_batch_weighted_mean_of_train_on_batch():
     """fit(shuffle=False) = a loop of train_on_batch; the epoch loss weights batches by size."""
-    x, y = digits_data()
+    x, y = load_digits()
     x, y = x[:100], y[:100]
     a, b = _small_model(), _small_model()
     history = a.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)
@@ -192,7 +193,7 @@ def test_fit_epoch_loss_is_the_batch_weighted_mean_of_train_on_batch():
 
 
 def test_stop_training_ends_fit_after_the_current_batch():
-    x, y = digits_data()
+    x, y = load_digits()
     recorder = Recorder(stop_at_batch=1)
     history = _small_model().fit(x, y, batch_size=100, epochs=5, verbose=0, callbacks=[recorder])
     assert [c.split()[0] for c in recorder.calls] == [
@@ -208,7 +209,7 @@ def _stuck_model():
 
 
 def test_early_stopping_stops_fit():
-    x, y = digits_data()
+    x, y = load_digits()
     stopper = callbacks.EarlyStopping(monitor="loss", min_delta=1e-3, patience=2)
     history = _stuck_model().fit(x, y, batch_size=256, epochs=20, verbose=0, callbacks=[stopper])
     # Epoch 0 sets the best; epochs 1 and 2 do not improve; patience 2 -> stop after epoch 2.
@@ -217,7 +218,7 @@ def test_early_stopping_stops_fit():
 
 
 def test_reduce_lr_on_plateau_changes_the_learning_rate():
-    x, y = digits_data()
+    x, y = load_digits()
     model = _stuck_model()
     reducer = callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1, min_delta=1e-3)
     model.fit(x, y, batch_size=256, epochs=4, verbose=0, callbacks=[reducer])
@@ -226,7 +227,7 @@ def test_reduce_lr_on_plateau_changes_the_learning_rate():
 
 
 def test_verbose_0_prints_nothing_and_verbose_1_shows_a_bar(capsys):
-    x, y = digits_data()
+    x, y = load_digits()
     _small_model().fit(x[:64], y[:64], epochs=2, verbose=0)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""

@@ -12,7 +12,7 @@ Each ``compare_*`` function runs one of our objects and its Keras twin on the
 same inputs and returns a :class:`Comparison`: a small table of
 (step, max abs difference) that notebooks display and tests assert on.
 """
-from ._table import Comparison
+from ._table import Comparison, absdiff, magnitude
 from ._autodiff import backend_value_and_grad, compare_gradients
 from ._losses import compare_loss, keras_loss_like
 from ._callbacks import compare_callback, run_callback, run_keras_callback
@@ -20,7 +20,7 @@ from ._schedules import compare_schedule, keras_schedule_like
 from ._optimizers import compare_optimizer, keras_twin
 from ._nn import compare_batchnorm, compare_training, keras_model_like
 
-__all__ = ["Comparison", "backend_value_and_grad", "compare_gradients", "compare_loss", "keras_loss_like",
+__all__ = ["Comparison", "absdiff", "magnitude", "backend_value_and_grad", "compare_gradients", "compare_loss", "keras_loss_like",
            "compare_schedule", "keras_schedule_like",
            "compare_callback", "run_callback", "run_keras_callback",
            "compare_optimizer", "keras_twin",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data import load_digits
 from ._table import Comparison
 
 #: The optimizers compare_training knows, with the hyperparameters used on both sides.
@@ -10,28 +11,6 @@ TRAINING_OPTIMIZERS = {
     "sgd": ("SGD", {"learning_rate": 0.01, "momentum": 0.9}),
     "adam": ("Adam", {"learning_rate": 0.001}),
 }
-
-
-def digits_data(dtype="float32"):
-    """scikit-learn's 8x8 digits (1797 x 64), each feature standardized, and the labels 0..9.
-
-    Constant pixels (always 0) keep the value 0 instead of dividing by a zero spread.
-    """
-    from sklearn.datasets import load_digits
-
-    x, y = load_digits(return_X_y=True)
-    std = x.std(axis=0)
-    x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    return x.astype(dtype), y.astype(np.int64)
-
-
-def digits_mlp(seed=0, dtype="float32"):
-    """Our 64 -> 32 (relu) -> 10 (softmax) MLP, built with reproducible Glorot weights."""
-    from .. import nn
-
-    model = nn.Sequential([nn.Dense(32, activation="relu"), nn.Dense(10, activation="softmax")],
-                          seed=seed, dtype=dtype)
-    return model.build(64)
 
 
 def keras_model_like(model):
@@ -75,10 +54,10 @@ def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="f
     if optimizer not in TRAINING_OPTIMIZERS:
         raise ValueError(f"`optimizer` must be one of {sorted(TRAINING_OPTIMIZERS)}. Received: {optimizer!r}")
     class_name, kwargs = TRAINING_OPTIMIZERS[optimizer]
-    x, y = digits_data(dtype)
+    x, y = load_digits(dtype)
     order = np.random.default_rng(seed).permutation(len(x))
 
-    ours = digits_mlp(seed, dtype)
+    ours = nn.mlp(seed=seed, dtype=dtype)
     theirs = keras_model_like(ours)
     ours.compile(getattr(optimizers, class_name)(**kwargs), losses.SparseCategoricalCrossentropy())
     theirs.compile(getattr(keras.optimizers, class_name)(**kwargs),
