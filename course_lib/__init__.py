@@ -1,20 +1,33 @@
 """course_lib: the reference implementations taught in the Optimization in ML course.
 
 Everything here is plain numpy, so ``import course_lib`` is fast and never loads
-TensorFlow.  The one module that talks to Keras, :mod:`course_lib.keras_check`,
-imports it lazily, inside its functions.
+TensorFlow.  Only :mod:`course_lib.keras_check` and :func:`course_lib.device.keras_device`
+talk to Keras, and they import it lazily, inside their functions.
 
 Modules (one concept each):
 
+The algorithms, each mirroring its Keras twin
 - ``autodiff``      reverse-mode automatic differentiation over numpy arrays
-- ``losses``        loss functions (mirror ``keras.losses``)
-- ``optimizers``    optimizers (mirror ``keras.optimizers``)
-- ``schedules``     learning-rate schedules (mirror ``keras.optimizers.schedules``)
-- ``callbacks``     ReduceLROnPlateau, EarlyStopping (mirror ``keras.callbacks``)
-- ``initializers``, ``regularizers``, ``nn``   weights, penalties, layers and models
+- ``losses``        loss functions (``keras.losses``)
+- ``optimizers``    optimizers, one per file (``keras.optimizers``)
+- ``schedules``     learning-rate schedules (``keras.optimizers.schedules``), plus cyclical and one-cycle
+- ``callbacks``     ReduceLROnPlateau, EarlyStopping (``keras.callbacks``)
+- ``initializers``, ``regularizers``   starting weights and weight penalties
+- ``nn``, ``rnn``   layers and a Sequential model with ``fit``; a simple recurrent layer
+
+Tools the lessons use
+- ``data``          the digits data set and mini-batch iteration
+- ``training``      a plain training loop and gradient steps on a function
+- ``gradcheck``     numerical gradients, to check derivatives
+- ``experiments``   fair learning-rate sweeps and step counting
+- ``lr_finder``     the learning-rate range test
+- ``landscape``, ``explorer``, ``diagrams``   loss landscapes, the interactive explorers, box-and-arrow figures
 - ``keras_check``   side-by-side comparisons with Keras (imports Keras lazily)
-- ``device``        which device Keras will use
+- ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
+
+Exercises
 - ``grading``       instant feedback for exercises
+- ``exercises``, ``grade``, ``workspace``   learner versions, the autograder, the learner's own copies
 """
 
 __version__ = "0.1.0"
