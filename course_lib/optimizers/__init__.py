@@ -13,7 +13,7 @@ decay, slots, block-by-block application) is in :mod:`._base`.
 """
 from __future__ import annotations
 
-from ._base import Optimizer, keras_constant
+from ._base import NonFiniteGradientError, Optimizer, keras_constant
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -26,7 +26,7 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax",
-           "Nadam", "Lion", "Lamb", "Ftrl", "get", "keras_constant", "ALL"]
+           "Nadam", "Lion", "Lamb", "Ftrl", "get", "keras_constant", "ALL", "NonFiniteGradientError"]
 
 #: Every optimizer, by its lower-case name (the names ``keras.optimizers.get`` takes).
 ALL = {cls.__name__.lower(): cls for cls in

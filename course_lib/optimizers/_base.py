@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
-__all__ = ["Optimizer", "keras_constant", "check_fraction"]
+__all__ = ["Optimizer", "NonFiniteGradientError", "keras_constant", "check_fraction"]
 
 #: Elementwise rules are applied to blocks of this many bytes, so that the
 #: temporaries numpy creates (``g - m``, ``sqrt(v)``...) stay in the CPU cache
@@ -54,6 +54,15 @@ THREADS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity"
 #: numpy call hands the GIL over, which costs microseconds; measured on 2 cores,
 #: threads gain nothing at 1e6 parameters (SGD: 20% slower), 10-25% on Adam from 2e6.
 PARALLEL_MIN_SIZE = 1 << 20
+
+
+class NonFiniteGradientError(ValueError):
+    """A gradient holds NaN or inf, so ``Optimizer.apply`` refused to update the parameters.
+
+    A ValueError (so ``except ValueError`` still catches it), with its own class so that
+    a learning-rate search can tell "training diverged" apart from a genuine bug
+    (a wrong shape, a bad argument) that must not be mistaken for divergence.
+    """
 
 
 def keras_constant(value, dtype):
@@ -117,9 +126,10 @@ class Optimizer:
         clipvalue: clip each element to ``[-clipvalue, clipvalue]``.
         At most one of the three clipping options may be set.
 
-    Gradients containing NaN or inf are refused: ``apply`` raises ValueError
-    naming the parameter index *before* changing anything (Keras would instead
-    silently write NaN into the parameters and the optimizer state).
+    Gradients containing NaN or inf are refused: ``apply`` raises
+    :class:`NonFiniteGradientError` (a ValueError) naming the parameter index
+    *before* changing anything (Keras would instead silently write NaN into the
+    parameters and the optimizer state).
 
     Parameters are matched to their slots by position: pass them to ``apply``
     in the same order every step.
@@ -283,8 +293,9 @@ class Optimizer:
                             [part.size for _, part in parts])
         for (i, _), ok in zip(parts, finite):
             if not ok:
-                raise ValueError(f"grads[{i}] contains NaN or inf; refusing to update params[{i}] "
-                                 "(check the loss and the learning rate)")
+                raise NonFiniteGradientError(
+                    f"grads[{i}] contains NaN or inf; refusing to update params[{i}] "
+                    "(check the loss and the learning rate)")
         return checked
 
     def get_config(self) -> dict:
