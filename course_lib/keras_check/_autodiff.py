@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._table import Comparison
+from ._table import Comparison, absdiff
 
 
 def backend_value_and_grad(f, inputs):
@@ -65,18 +65,8 @@ def compare_gradients(fn, inputs, name=None):
         lambda *xs: fn(autodiff, *xs), argnums=tuple(range(len(inputs)))
     )(*inputs)
     theirs_value, theirs_grads = backend_value_and_grad(lambda *xs: fn(keras.ops, *xs), inputs)
-    rows = [("value", _absdiff(ours_value, theirs_value))]
-    rows += [(f"d/dx{i}", _absdiff(a, b)) for i, (a, b) in enumerate(zip(ours_grads, theirs_grads))]
+    rows = [("value", absdiff(ours_value, theirs_value))]
+    rows += [(f"d/dx{i}", absdiff(a, b)) for i, (a, b) in enumerate(zip(ours_grads, theirs_grads))]
     dtype = str(inputs[0].dtype) if inputs else "float32"
     return Comparison(name or getattr(fn, "__name__", "gradient"), dtype, rows)
 
-
-def _absdiff(a, b):
-    """Max |a - b|, with inf where exactly one side is non-finite (NaN == NaN counts as equal)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"shapes differ: ours {a.shape}, keras {b.shape}")
-    same = (a == b) | (np.isnan(a) & np.isnan(b))
-    diff = np.where(same, 0.0, np.abs(a - b))
-    diff = np.where(np.isnan(diff), np.inf, diff)
-    return float(diff.max()) if diff.size else 0.0

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._table import Comparison
+from ._table import Comparison, absdiff
 
 
 class _Optimizer:
@@ -91,7 +91,7 @@ def compare_callback(ours, keras_callback, values, monitor="val_loss", learning_
     """
     a = run_callback(ours, values, monitor, learning_rate)
     b = run_keras_callback(keras_callback, values, monitor, learning_rate)
-    rows = [(epoch, abs(x - y)) for epoch, (x, y) in enumerate(zip(a.learning_rates, b.learning_rates))]
+    rows = [(epoch, absdiff(x, y)) for epoch, (x, y) in enumerate(zip(a.learning_rates, b.learning_rates))]
     if a.stopped_after != b.stopped_after:
         rows.append((min(e for e in (a.stopped_after, b.stopped_after) if e is not None), float("inf")))
     same_weights = all(np.array_equal(x, y) for x, y in zip(a.final_weights, b.final_weights))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._autodiff import _absdiff, backend_value_and_grad
-from ._table import Comparison
+from ._autodiff import backend_value_and_grad
+from ._table import Comparison, absdiff
 
 
 def keras_loss_like(ours, dtype="float32"):
@@ -42,5 +42,5 @@ def compare_loss(ours, keras_loss, y_true, y_pred, sample_weight=None, name=None
     theirs_value, (theirs_grad,) = backend_value_and_grad(
         lambda p: keras_loss(y_true, p, sample_weight=sample_weight), [y_pred]
     )
-    rows = [("value", _absdiff(out.data, theirs_value)), ("gradient", _absdiff(ours_grad, theirs_grad))]
+    rows = [("value", absdiff(out.data, theirs_value)), ("gradient", absdiff(ours_grad, theirs_grad))]
     return Comparison(name or getattr(ours, "name", type(ours).__name__), str(y_pred.dtype), rows)

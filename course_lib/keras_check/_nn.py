@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import load_digits
-from ._table import Comparison
+from ._table import Comparison, absdiff
 
 #: The optimizers compare_training knows, with the hyperparameters used on both sides.
 TRAINING_OPTIMIZERS = {
@@ -70,9 +70,8 @@ def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="f
         idx = order[k * batch_size:(k + 1) * batch_size]
         loss_ours = ours.train_on_batch(x[idx], y[idx])
         loss_keras = float(np.asarray(theirs.train_on_batch(x[idx], y[idx])))
-        rows.append((step, abs(loss_ours - loss_keras)))
-    weight_diff = max(float(np.max(np.abs(a - np.asarray(b))))
-                      for a, b in zip(ours.get_weights(), theirs.get_weights()))
+        rows.append((step, absdiff(loss_ours, loss_keras)))
+    weight_diff = max(absdiff(a, b) for a, b in zip(ours.get_weights(), theirs.get_weights()))
     rows.append((steps, weight_diff))
     name = f"MLP 64-32-10 training loss, {class_name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
     return Comparison(name, dtype, rows)
@@ -104,12 +103,9 @@ def compare_batchnorm(steps=5, batch_size=16, width=6, momentum=0.9, epsilon=1e-
     rows = []
     for step in range(steps):
         x = (rng.normal(size=(batch_size, width)) * 3 + 1).astype(dtype)
-        diffs = [_max_diff(ours(x, training=True).data, theirs(x, training=True))]
-        diffs += [_max_diff(a, b) for a, b in zip(ours.get_weights(), theirs.get_weights())]
-        diffs.append(_max_diff(ours(x, training=False).data, theirs(x, training=False)))
+        diffs = [absdiff(ours(x, training=True).data, theirs(x, training=True))]
+        diffs += [absdiff(a, b) for a, b in zip(ours.get_weights(), theirs.get_weights())]
+        diffs.append(absdiff(ours(x, training=False).data, theirs(x, training=False)))
         rows.append((step, max(diffs)))
     return Comparison(f"BatchNormalization(momentum={momentum}, epsilon={epsilon})", dtype, rows)
 
-
-def _max_diff(a, b):
-    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))

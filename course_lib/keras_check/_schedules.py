@@ -1,7 +1,7 @@
 """Our learning-rate schedules next to ``keras.optimizers.schedules``."""
 from __future__ import annotations
 
-from ._table import Comparison
+from ._table import Comparison, absdiff
 
 
 def keras_schedule_like(ours, dtype="float64"):
@@ -51,5 +51,5 @@ def compare_schedule(ours, keras_schedule=None, steps=range(101), dtype="float64
     for step in steps:
         value = keras_schedule(step)
         keras_dtype = keras.backend.standardize_dtype(keras.ops.convert_to_tensor(value).dtype)
-        rows.append((int(step), abs(ours(step) - float(keras.ops.convert_to_numpy(value)))))
+        rows.append((int(step), absdiff(ours(step), keras.ops.convert_to_numpy(value))))
     return Comparison(name=type(ours).__name__, dtype=str(keras_dtype), rows=rows)
