@@ -1,5 +1,7 @@
 """course_lib.schedules equals keras.optimizers.schedules step by step, and the
-cyclical / one-cycle schedules Keras lacks equal the papers' formulas and PyTorch.
+cyclical / one-cycle schedules Keras lacks equal the papers' formulas and PyTorch
+(PyTorch's values are stored in tests/torch_reference.py, made by
+tools/make_torch_reference.py, so these tests run without PyTorch).
 
 Tolerances (relative to the largest learning rate of the run):
 - float64: <= 1e-12.  Keras is given every float argument as a numpy float64,
@@ -17,6 +19,8 @@ import keras
 
 from course_lib import schedules as S
 from course_lib.keras_check import compare_schedule, keras_schedule_like
+
+import torch_reference
 
 STEPS = range(0, 121)  # covers every boundary/period end of the cases below
 TOL = {"float64": 1e-12, "float32": 1e-6}
@@ -40,7 +44,7 @@ KERAS_CASES = {
 def _assert_close(ours, dtype, steps=STEPS, keras_schedule=None):
     result = compare_schedule(ours, keras_schedule, steps=steps, dtype=dtype)
     assert result.dtype == dtype
-    scale = max(abs(ours(s)) for s in steps)
+    scale = np.max(np.abs([ours(s) for s in steps]))  # np.max: a NaN must not be skipped
     assert result.max_diff <= TOL[dtype] * scale, str(result)
 
 
@@ -103,22 +107,31 @@ def test_keras_twin_rejects_schedules_keras_lacks():
 
 
 # ---------------------------------------------------------------- cyclical
-def _smith_clr(t, base_lr, max_lr, step_size, mode, gamma):
-    """Smith 2017, section 3.1, written out independently."""
-    cycle = np.floor(1 + t / (2 * step_size))
-    x = np.abs(t / step_size - 2 * cycle + 1)
-    scale = {"triangular": 1.0, "triangular2": 1 / 2 ** (cycle - 1), "exp_range": gamma**t}[mode]
-    return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - x) * scale
+def _triangle_wave_clr(t, base_lr, max_lr, step_size, mode, gamma):
+    """Smith 2017, section 3.1, as the paper describes it in words (not the code's floor formula).
+
+    Each cycle lasts 2 * step_size iterations: the rate climbs linearly from base_lr
+    to max_lr over the first step_size, then falls linearly back.  The amplitude is
+    multiplied by 1 (triangular), halved each cycle (triangular2) or by gamma**t (exp_range).
+    """
+    t = np.asarray(t, dtype=float)
+    position = np.mod(t, 2 * step_size)                # where we are inside the current cycle
+    rising = position <= step_size
+    height = np.where(rising, position / step_size, (2 * step_size - position) / step_size)
+    cycle_index = t // (2 * step_size)                  # 0 for the first cycle
+    amplitude = {"triangular": np.ones_like(t), "triangular2": 0.5**cycle_index,
+                 "exp_range": gamma**t}[mode]
+    return base_lr + (max_lr - base_lr) * height * amplitude
 
 
-CLR_CASES = [("triangular", 1.0), ("triangular2", 1.0), ("exp_range", 0.995)]
+CLR_CASES = sorted(torch_reference.CYCLIC)
 
 
 @pytest.mark.parametrize("mode,gamma", CLR_CASES)
-def test_cyclic_equals_smith_formula(mode, gamma):
+def test_cyclic_equals_smith_triangle_wave(mode, gamma):
     ours = S.CyclicLR(base_lr=0.001, max_lr=0.006, step_size=20, mode=mode, gamma=gamma)
     t = np.arange(0, 201)
-    expected = _smith_clr(t.astype(float), 0.001, 0.006, 20, mode, gamma)
+    expected = _triangle_wave_clr(t, 0.001, 0.006, 20, mode, gamma)
     got = np.array([ours(int(s)) for s in t])
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
     # Shape checks independent of any formula: starts at base, peaks at max after step_size.
@@ -128,41 +141,24 @@ def test_cyclic_equals_smith_formula(mode, gamma):
         assert ours(60) == pytest.approx(0.001 + 0.005 / 2)  # second peak has half the amplitude
 
 
-def _torch_lrs(make_scheduler, lr, n):
-    torch = pytest.importorskip("torch")
-    param = torch.nn.Parameter(torch.zeros(1))
-    opt = torch.optim.SGD([param], lr=lr, momentum=0.9)
-    sched = make_scheduler(torch.optim.lr_scheduler, opt)
-    lrs = []
-    for _ in range(n):
-        lrs.append(sched.get_last_lr()[0])
-        opt.step()
-        sched.step()
-    return np.array(lrs)
-
-
 @pytest.mark.parametrize("mode,gamma", CLR_CASES)
 def test_cyclic_equals_torch(mode, gamma):
+    """PyTorch's CyclicLR values, stored in tests/torch_reference.py (PyTorch is not a dependency)."""
     ours = S.CyclicLR(base_lr=0.001, max_lr=0.006, step_size=20, mode=mode, gamma=gamma)
-    theirs = _torch_lrs(lambda sch, opt: sch.CyclicLR(opt, 0.001, 0.006, step_size_up=20, mode=mode,
-                                                       gamma=gamma), 0.001, 201)
+    theirs = torch_reference.CYCLIC[mode, gamma]
+    assert len(theirs) == 201
     np.testing.assert_allclose([ours(s) for s in range(201)], theirs, rtol=1e-12, atol=0)
 
 
-ONE_CYCLE_CASES = [
-    dict(max_lr=0.1, total_steps=100),
-    dict(max_lr=0.1, total_steps=100, anneal_strategy="linear"),
-    dict(max_lr=0.5, total_steps=77, pct_start=0.25, div_factor=10.0, final_div_factor=100.0,
-         three_phase=True),
-    dict(max_lr=0.5, total_steps=50, pct_start=0.4, anneal_strategy="linear", three_phase=True),
-]
+ONE_CYCLE_CASES = [kwargs for kwargs, _ in torch_reference.ONE_CYCLE]
 
 
-@pytest.mark.parametrize("kwargs", ONE_CYCLE_CASES, ids=str)
-def test_one_cycle_equals_torch(kwargs):
+@pytest.mark.parametrize("kwargs,theirs", torch_reference.ONE_CYCLE, ids=[str(k) for k in ONE_CYCLE_CASES])
+def test_one_cycle_equals_torch(kwargs, theirs):
+    """PyTorch's OneCycleLR values, stored in tests/torch_reference.py."""
     ours = S.OneCycle(**kwargs)
     n = kwargs["total_steps"]
-    theirs = _torch_lrs(lambda sch, opt: sch.OneCycleLR(opt, **kwargs), 0.1, n)
+    assert len(theirs) == n
     np.testing.assert_allclose([ours(s) for s in range(n)], theirs, rtol=1e-12, atol=0)
 
 
