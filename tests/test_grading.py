@@ -56,6 +56,10 @@ def exits(y_true, y_pred):
     raise SystemExit(2)
 
 
+def python_float(y_true, y_pred):
+    return float(np.mean((y_true - y_pred) ** 2))
+
+
 @pytest.mark.parametrize("fn, points, message", [
     (good, 2.0, "all cases passed: 2 / 2 points"),
     (not_implemented, 0.0, NOT_IMPLEMENTED),
@@ -66,6 +70,7 @@ def exits(y_true, y_pred):
     (raises, 0.0, "raised KeyError: 'oops'"),
     (mutates, 1.0, "changed its input `y_pred` in place"),  # case 2 subtracts zeros: no change
     (exits, 0.0, "called sys.exit(2)"),
+    (python_float, 1.0, "wrong dtype: expected float32, got Python float"),  # float64 case 1 accepts it
 ])
 def test_each_mistake_gets_its_message_and_score(capsys, fn, points, message):
     score = check_function(fn, ref, CASES, hint="average the squares", points=2)
@@ -85,6 +90,21 @@ def test_tuples_and_tolerances():
     assert check_function(lambda x: (x, 2 * x), lambda x: (x, 2 * x + 1e-9), [(1.0,)]) == 1
     assert check_function(lambda x: (x,), lambda x: (x, 2 * x), [(1.0,)]) == 0
     assert check_function(lambda x: x + 1e-3, lambda x: x, [(1.0,)], rtol=1e-2) == 1
+
+
+def test_python_values_count_as_float64_only():
+    """A Python float is a fine answer where the reference is float64, a wrong dtype where it is float32."""
+    assert check_function(python_float, ref, CASES[:1]) == 1
+    assert check_function(lambda a, b: [0.5, 0.5, 0.5], lambda a, b: (b - a) / 2, CASES[1:]) == 0
+
+
+def test_a_1d_array_answers_for_a_list_but_not_for_a_tuple(capsys):
+    """Asked for a list of numbers, a 1-D array holding them passes; a pair like (w, v) must stay a pair."""
+    assert check_function(lambda n: np.arange(n) * 0.5, lambda n: [i * 0.5 for i in range(n)], [(3,)]) == 1
+    assert check_function(lambda n: np.arange(n) * 0.5, lambda n: [0.0, 0.5], [(3,)]) == 0
+    assert check_function(lambda n: np.arange(2.0), lambda n: (0.0, 1.0), [(2,)]) == 0
+    out = capsys.readouterr().out
+    assert "expected a list of 2 items, got [0. 0.5 1. ]" in out and "expected a tuple of 2 items" in out
 
 
 def test_check_value(capsys):
