@@ -20,6 +20,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .optimizers import NonFiniteGradientError
+
 __all__ = ["Sweep", "lr_sweep", "steps_to_tolerance", "sign_changes"]
 
 
@@ -57,15 +59,17 @@ def _fmt(score: float) -> str:
 
 
 def lr_sweep(run: Callable[[float], Any], learning_rates, score: Callable[[Any], float],
-             diverges_on: tuple[type[BaseException], ...] = ()) -> Sweep:
+             diverges_on: tuple[type[BaseException], ...] = (NonFiniteGradientError,)) -> Sweep:
     """Run ``run(lr)`` for each learning rate and keep the one whose ``score(result)`` is lowest.
 
     ``run`` must use the same seeds and batches for every ``lr``, so that the learning
     rate is the only thing that changes.  A score that is NaN or infinite (a diverged run)
     counts as ``+inf``.  Divergence is an outcome, not an error: numpy's overflow warnings
-    are silenced during the runs, and a run that raises one of ``diverges_on`` (e.g.
-    ``ValueError``: course_lib optimizers refuse NaN gradients) is recorded with result
-    None and score ``+inf``.  Raises ValueError if no learning rate gives a finite score.
+    are silenced during the runs, and a run that raises one of ``diverges_on`` is recorded
+    with result None and score ``+inf``.  The default, :class:`NonFiniteGradientError`, is
+    what course_lib optimizers raise when they refuse a NaN/inf gradient; any other error
+    (a shape bug) stops the sweep.  Raises ValueError if no learning rate gives a finite
+    score, chained to the last run's exception when there was one.
     """
     if not callable(run) or not callable(score):
         raise TypeError("Arguments `run` and `score` must be callables: run(lr) -> result, score(result) -> float.")
@@ -78,17 +82,18 @@ def lr_sweep(run: Callable[[float], Any], learning_rates, score: Callable[[Any],
             raise ValueError(f"Every learning rate must be a finite number > 0. Received: {lr!r}")
     if len(set(rates)) != len(rates):
         raise ValueError(f"Argument `learning_rates` has duplicates: {rates!r}")
-    sweep = Sweep()
+    sweep, last_error = Sweep(), None
     for lr in rates:
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 result = run(lr)
                 value = float(score(result))
-        except diverges_on:
-            result, value = None, math.inf
+        except diverges_on as error:
+            result, value, last_error = None, math.inf, error
         sweep.results[lr], sweep.scores[lr] = result, value if math.isfinite(value) else math.inf
     if all(math.isinf(s) for s in sweep.scores.values()):
-        raise ValueError(f"Every run of the sweep diverged (learning rates {rates}); try smaller ones.")
+        raise ValueError(f"Every run of the sweep diverged (learning rates {rates}); "
+                         "try smaller ones.") from last_error
     return sweep
 
 

@@ -34,11 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_int
 from .data import batch_indices
+from .optimizers import NonFiniteGradientError
 
 __all__ = ["exponential_rates", "smooth_losses", "LRFinderResult", "lr_range_test"]
 
 SUGGESTIONS = ("steepest", "min_loss")
+#: The "steepest" suggestion ignores the first steps: the smoothed curve rests on too few losses there.
+SKIP_START = 10
 
 
 # ------------------------------------------------------------------ validation
@@ -48,12 +52,6 @@ def _positive_finite(name, value):
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"Argument `{name}` must be a finite number > 0. Received: {name}={value!r}")
     return float(value)
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
-    return int(value)
 
 
 def _check_beta(beta):
@@ -72,7 +70,7 @@ def exponential_rates(start_lr, end_lr, num_steps):
     start_lr, end_lr = _positive_finite("start_lr", start_lr), _positive_finite("end_lr", end_lr)
     if end_lr <= start_lr:
         raise ValueError(f"Argument `end_lr` must be > start_lr. Received: start_lr={start_lr}, end_lr={end_lr}")
-    num_steps = _check_int("num_steps", num_steps, 2)
+    num_steps = check_int("num_steps", num_steps, minimum=2)
     return start_lr * (end_lr / start_lr) ** (np.arange(num_steps) / (num_steps - 1))
 
 
@@ -114,7 +112,6 @@ class LRFinderResult:
     losses: np.ndarray
     smoothed: np.ndarray
     diverged: bool
-    skip_start: int = 10
 
     @property
     def stop_lr(self) -> float:
@@ -130,11 +127,11 @@ class LRFinderResult:
     def steepest_lr(self) -> float:
         """The rate where the smoothed loss falls fastest: argmin of dS / d(log lr), before the minimum.
 
-        The first ``skip_start`` steps are left out: the smoothed curve rests on too
-        few losses there.
+        The first ``SKIP_START`` (10) steps are left out: the smoothed curve rests on
+        too few losses there.
         """
         end = self._argmin() + 1
-        start = min(self.skip_start, max(end - 2, 0))
+        start = min(SKIP_START, max(end - 2, 0))
         if end - start < 2:
             raise ValueError("The loss was lowest at the very first steps: no descent to read a slope from. "
                              "Try a smaller `start_lr`.")
@@ -180,16 +177,17 @@ def lr_range_test(model, x, y, *, start_lr=1e-7, end_lr=10.0, num_steps=100, bat
     Step k sets ``model.optimizer.learning_rate = lr_k`` (:func:`exponential_rates`) and
     trains on one mini-batch (``model.train_on_batch``).  Batches come from shuffled
     passes over ``(x, y)`` (reproducible with ``seed``), as many passes as needed.  The
-    test stops after ``num_steps`` steps, or as soon as a loss is not finite or the
-    smoothed loss exceeds ``diverge_factor`` times its minimum.  With ``restore=True``
-    the model's weights and optimizer are put back afterwards.
+    test stops after ``num_steps`` steps, or as soon as a loss is not finite (or the
+    optimizer refuses a NaN/inf gradient: :class:`~course_lib.optimizers.NonFiniteGradientError`)
+    or the smoothed loss exceeds ``diverge_factor`` times its minimum.  Any other error (a
+    wrong shape, say) is raised as it is.  With ``restore=True`` the model's weights and
+    optimizer are put back afterwards, also when an error is raised.
     """
     rates = exponential_rates(start_lr, end_lr, num_steps)
     beta = _check_beta(beta)
     diverge_factor = _positive_finite("diverge_factor", diverge_factor)
     if diverge_factor <= 1:
         raise ValueError(f"Argument `diverge_factor` must be > 1. Received: diverge_factor={diverge_factor}")
-    batch_size = _check_int("batch_size", batch_size, 1)
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
         raise ValueError(f"Arguments `x` and `y` must have the same number of samples; got shapes "
@@ -219,7 +217,7 @@ def _run(model, x, y, rates, batch_size, beta, diverge_factor, seed):
             idx = next(batches)
             try:
                 loss = float(model.train_on_batch(x[idx], y[idx]))
-            except ValueError:  # an optimizer refuses NaN/inf gradients: that is divergence too
+            except NonFiniteGradientError:  # the optimizer refused NaN/inf gradients: divergence too
                 loss = math.inf
             losses.append(loss)
             if not math.isfinite(loss):

@@ -147,3 +147,39 @@ def test_bad_model_and_data_raise_value_error():
     with pytest.raises(ValueError, match="smaller `start_lr`"):
         LRFinderResult(np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]),
                        True).steepest_lr
+
+
+def test_a_shape_bug_raises_the_real_error_not_divergence():
+    """Only a refused NaN/inf gradient (or a non-finite loss) is divergence: a model fed the wrong
+    width must fail with its own message, and the weights must still be restored."""
+    X, y, _ = regression_problem(n=32)
+    model = linear_model()
+    weights = model.get_weights()
+    with pytest.raises(ValueError, match="wrong width"):
+        lr_range_test(model, np.hstack([X, X[:, :1]]), y, num_steps=20)
+    for before, after in zip(weights, model.get_weights()):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_a_refused_gradient_counts_as_divergence():
+    """The optimizer raises NonFiniteGradientError on a NaN gradient: the test stops there, diverged."""
+    class RefusesAtStep5:
+        optimizer = optimizers.SGD(0.1)
+
+        def __init__(self):
+            self.steps = 0
+
+        def get_weights(self):
+            return []
+
+        def set_weights(self, weights):
+            pass
+
+        def train_on_batch(self, x, y):
+            self.steps += 1
+            if self.steps == 5:
+                self.optimizer.apply([np.array([np.nan])], [np.zeros(1)])
+            return 1.0
+
+    result = lr_range_test(RefusesAtStep5(), np.zeros((8, 1)), np.zeros(8), num_steps=20, batch_size=4)
+    assert result.diverged and len(result.losses) == 5 and result.losses[-1] == math.inf
