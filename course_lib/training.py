@@ -14,7 +14,8 @@ the same number of times are compared on their training work only.  This is the 
 that ``keras.Model.fit`` runs, stripped to what the course needs to measure.
 
 :func:`minimize` is the same loop without data: gradient steps on a plain function
-J(theta), for the 1-D and 2-D examples that show how the step size behaves.
+J(theta), for the 1-D and 2-D examples that show how the step size behaves (and, with
+a hand-written gradient, for the optimizer explorer's 2-D landscapes).
 """
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import autodiff
+from ._checks import check_int
 from .data import batch_indices, num_batches
+from .experiments import steps_to_tolerance
 
 __all__ = ["History", "Reached", "Path", "train", "full_loss", "time_to_target", "minimize"]
 
@@ -79,7 +82,7 @@ def full_loss(loss_fn, params, X, y) -> float:
 
 
 def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0, shuffle=True,
-          record_params=False, stop_on_divergence=True, target_loss=None) -> History:
+          record_params=False) -> History:
     """Train ``params`` in place with mini-batch gradient descent; return a :class:`History`.
 
     ``loss_fn(params, X_batch, y_batch)`` takes a list of autodiff Tensors (one per
@@ -88,16 +91,16 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
     ``batch_size=None`` means the whole set (batch gradient descent); 1 is stochastic
     gradient descent.  ``seed`` fixes the shuffling: one ``numpy.random.Generator``
     drawn from it gives a new permutation every epoch (``shuffle=False``: the data's own
-    order every epoch, as ``keras.Model.fit(shuffle=False)``).  With ``stop_on_divergence``
-    the loop stops at the first epoch whose loss is not finite; with ``target_loss`` it
-    stops after the first epoch whose full loss is <= target_loss (for learning-rate sweeps).
+    order every epoch, as ``keras.Model.fit(shuffle=False)``).  A full batch
+    (``batch_size >= len(X)``) is never shuffled: the order of the samples cannot change
+    its gradient, only its rounding.  The loop stops after the first epoch whose full
+    loss is not finite (the run diverged: ``history.diverged``).
     """
     _check_params(params)
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"Arguments `X` and `y` must have the same number of samples; got {len(X)} and {len(y)}.")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"Argument `epochs` must be a non-negative integer. Received: epochs={epochs!r}")
+    epochs = check_int("epochs", epochs, minimum=0)
     batch_size = len(X) if batch_size is None else batch_size
     num_batches(len(X), batch_size)  # validates batch_size (clear ValueError)
     rng = np.random.default_rng(seed)
@@ -120,10 +123,8 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
         elapsed += time.perf_counter() - start
         history.epoch_loss.append(full_loss(loss_fn, params, X, y))
         history.epoch_time.append(elapsed)
-        if stop_on_divergence and not math.isfinite(history.epoch_loss[-1]):
-            break
-        if target_loss is not None and history.epoch_loss[-1] <= target_loss:
-            break
+        if not math.isfinite(history.epoch_loss[-1]):
+            break  # diverged: more steps would only feed NaN gradients to the optimizer
     return history
 
 
@@ -131,16 +132,15 @@ def time_to_target(history: History, target: float) -> Reached | None:
     """The first epoch (and training time) at which the full loss is <= ``target``; None if never."""
     if not math.isfinite(target):
         raise ValueError(f"Argument `target` must be a finite number. Received: target={target!r}")
-    for epochs, (value, seconds) in enumerate(zip(history.epoch_loss, history.epoch_time)):
-        if value <= target:
-            return Reached(epochs, seconds)
-    return None
+    epochs = steps_to_tolerance(history.epoch_loss, target)
+    return None if epochs is None else Reached(epochs, history.epoch_time[epochs])
 
 
 class Path(NamedTuple):
     """Iterates of :func:`minimize`: ``points[t]`` is theta after ``t`` steps, ``losses[t] = J(points[t])``.
 
-    Rows after a divergence (theta or J no longer finite) are NaN.
+    Both have ``steps + 1`` rows (row 0 is the start).  Rows after a divergence (theta or J
+    no longer finite, or a gradient with NaN/inf) are NaN.
     """
 
     points: np.ndarray
@@ -148,34 +148,35 @@ class Path(NamedTuple):
 
     @property
     def diverged(self) -> bool:
+        """True when the run stopped early: its last loss is NaN."""
         return bool(np.isnan(self.losses[-1]))
 
 
-def minimize(f, theta0, optimizer, steps: int) -> Path:
+def minimize(f, theta0, optimizer, steps: int, grad=None) -> Path:
     """Run ``steps`` optimizer steps on ``J = f(theta)`` from ``theta0``; return the :class:`Path`.
 
-    Each step: g = grad J(theta) by autodiff, then ``optimizer.apply([g], [theta])``
-    (for SGD: theta <- theta - lr g).  ``f`` maps an autodiff Tensor to a scalar Tensor;
-    ``theta0`` (a number or array) is not modified.
+    Each step: g = grad J(theta), then ``optimizer.apply([g], [theta])`` (for SGD:
+    theta <- theta - lr g).  Without ``grad``, ``f`` maps an autodiff Tensor to a scalar
+    Tensor and g comes from autodiff; with ``grad`` (a hand-written gradient, numpy in and
+    out) ``f`` and ``grad`` are called on the numpy array theta.  ``theta0`` (a number or
+    array) is not modified.  The run stops where theta, J or g stops being finite.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"Argument `steps` must be a non-negative integer. Received: steps={steps!r}")
+    steps = check_int("steps", steps, minimum=0)
     theta = np.array(theta0, dtype=np.float64)
     if not np.all(np.isfinite(theta)):
         raise ValueError("Argument `theta0` must contain only finite numbers.")
-    value_and_grad = autodiff.value_and_grad(f)
+    value_and_grad = autodiff.value_and_grad(f) if grad is None else lambda t: (f(t), grad(t))
     points = np.full((steps + 1,) + theta.shape, np.nan)
     losses = np.full(steps + 1, np.nan)
-    points[0] = theta
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is an outcome to show, not an error
         for t in range(steps + 1):
+            if not np.all(np.isfinite(theta)):
+                break
             value, g = value_and_grad(theta)
-            if not (math.isfinite(float(value)) and np.all(np.isfinite(theta))):
-                points[t] = np.nan
+            if not math.isfinite(float(value)):
                 break
-            losses[t] = float(value)
+            points[t], losses[t] = theta, float(value)
             if t == steps or not np.all(np.isfinite(g)):
-                break
+                break  # optimizers refuse a NaN/inf gradient: the run ends here
             optimizer.apply([g], [theta])
-            points[t + 1] = theta
     return Path(points, losses)

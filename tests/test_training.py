@@ -106,8 +106,21 @@ def test_matches_keras_fit():
 
 
 def test_full_loss_records_no_graph():
+    """Evaluating the full loss every epoch must not build a graph (memory, time), even when the
+    loss itself holds a Tensor that requires a gradient."""
     X, y = _problem()
-    assert full_loss(_mse, [np.zeros(3)], X, y) == pytest.approx(np.mean(y ** 2))
+    scale = autodiff.Tensor(np.array(2.0), requires_grad=True)
+    results = []
+
+    def scaled_mse(params, Xb, yb):
+        results.append(scale * _mse(params, Xb, yb))
+        return results[-1]
+
+    value = full_loss(scaled_mse, [np.zeros(3)], X, y)
+    assert type(value) is float and value == pytest.approx(2 * np.mean(y ** 2))
+    assert not results[0].requires_grad and results[0]._parents == ()
+    scaled_mse([autodiff.Tensor(np.zeros(3))], X, y)  # outside full_loss the same code does record one
+    assert results[1].requires_grad and results[1]._parents
 
 
 def test_time_to_target():
@@ -130,8 +143,17 @@ def test_bad_input():
         train(_mse, [np.zeros(3)], opt, X, y[:-1])
     with pytest.raises(ValueError, match="batch_size"):
         train(_mse, [np.zeros(3)], opt, X, y, batch_size=0)
-    with pytest.raises(ValueError, match="epochs"):
-        train(_mse, [np.zeros(3)], opt, X, y, epochs=-1)
+    for epochs in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="`epochs` must be a non-negative integer"):
+            train(_mse, [np.zeros(3)], opt, X, y, epochs=epochs)
+
+
+def test_numpy_integers_are_accepted_as_counts():
+    """np.int64 comes out of numpy arithmetic (e.g. ``epochs = n // 10``): it is an integer, not an error."""
+    X, y = _problem()
+    history = train(_mse, [np.zeros(3)], optimizers.SGD(0.05), X, y, batch_size=np.int64(10), epochs=np.int64(2))
+    assert len(history.epoch_loss) == 3 and len(history.step_loss) == 10
+    assert minimize(lambda t: t ** 2, 1.0, optimizers.SGD(0.1), steps=np.int64(3)).points.shape == (4,)
 
 
 def test_minimize_follows_the_update_rule():
@@ -152,17 +174,23 @@ def test_minimize_on_vectors_and_divergence():
     with np.errstate(over="ignore"):
         bad = minimize(f, [1.0, 1.0], optimizers.SGD(learning_rate=0.25), steps=2000)  # 0.25 > 2/10
     assert bad.diverged and np.isnan(bad.points[-1]).all()
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match="`steps` must be a non-negative integer"):
         minimize(f, [1.0, 1.0], optimizers.SGD(0.1), steps=-1)
     with pytest.raises(ValueError, match="theta0"):
         minimize(f, [np.nan, 1.0], optimizers.SGD(0.1), steps=1)
 
 
-def test_target_loss_stops_early():
-    X, y = _problem()
-    full = train(_mse, [np.zeros(3)], optimizers.SGD(0.05), X, y, batch_size=10, epochs=30)
-    target = full.epoch_loss[7]
-    reached = time_to_target(full, target)
-    stopped = train(_mse, [np.zeros(3)], optimizers.SGD(0.05), X, y, batch_size=10, epochs=30, target_loss=target)
-    assert len(stopped.epoch_loss) == reached.epochs + 1
-    assert stopped.epoch_loss == full.epoch_loss[: reached.epochs + 1]
+def test_minimize_with_a_hand_written_gradient_is_the_autodiff_run():
+    """grad= replaces autodiff by a given gradient: on J = theta^4/4 - theta (grad theta^3 - 1) both
+    runs take the same steps; a NaN gradient ends the run as a divergence, without calling apply."""
+    f = lambda t: t ** 4 / 4 - t  # noqa: E731
+    auto = minimize(f, 2.0, optimizers.SGD(learning_rate=0.05), steps=100)
+    hand = minimize(f, 2.0, optimizers.SGD(learning_rate=0.05), steps=100, grad=lambda t: t ** 3 - 1)
+    np.testing.assert_allclose(hand.points, auto.points, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(hand.losses, auto.losses, rtol=1e-14, atol=1e-15)
+    assert abs(hand.points[-1] - 1.0) < 1e-6
+    nan_at_1 = minimize(lambda t: t ** 2, 3.0, optimizers.SGD(learning_rate=0.25), steps=5,
+                        grad=lambda t: 2 * t if t > 1 else np.array(np.nan))
+    # 3 -> 1.5 -> 0.75: the gradient at 0.75 is NaN, so the path stops at row 2.
+    assert nan_at_1.points[:3].tolist() == [3.0, 1.5, 0.75] and np.isnan(nan_at_1.points[3:]).all()
+    assert nan_at_1.diverged and np.isnan(nan_at_1.losses[3:]).all()
