@@ -16,30 +16,16 @@ numpy inputs (a new shuffle each epoch, a last partial batch kept).
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._checks import check_int
 
 __all__ = ["batch_indices", "load_digits", "minibatches", "num_batches"]
 
 
-def _check_batch_size(batch_size) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"Argument `batch_size` must be a positive integer. Received: batch_size={batch_size!r}")
-    return int(batch_size)
-
-
-def _check_num_samples(num_samples) -> int:
-    if isinstance(num_samples, bool) or not isinstance(num_samples, numbers.Integral) or num_samples < 1:
-        raise ValueError(
-            f"Argument `num_samples` must be a positive integer. Received: num_samples={num_samples!r}"
-        )
-    return int(num_samples)
-
-
 def num_batches(num_samples: int, batch_size: int) -> int:
     """Batches per epoch: ceil(num_samples / batch_size)."""
-    num_samples, batch_size = _check_num_samples(num_samples), _check_batch_size(batch_size)
+    num_samples, batch_size = check_int("num_samples", num_samples), check_int("batch_size", batch_size)
     return -(-num_samples // batch_size)
 
 
@@ -51,7 +37,7 @@ def batch_indices(num_samples: int, batch_size: int, *, rng=None, shuffle: bool 
     is still reproducible.  ``shuffle=False`` keeps the order 0, 1, ..., n-1.
     The concatenation of the yielded arrays is a permutation of ``range(num_samples)``.
     """
-    num_samples, batch_size = _check_num_samples(num_samples), _check_batch_size(batch_size)
+    num_samples, batch_size = check_int("num_samples", num_samples), check_int("batch_size", batch_size)
     if shuffle:
         rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
         order = rng.permutation(num_samples)

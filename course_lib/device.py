@@ -1,4 +1,7 @@
-"""Which device will Keras use?  Answered without importing TensorFlow when possible.
+"""Which device will Keras use?
+
+Importing this module is cheap; :func:`keras_backend` reads an environment variable,
+while :func:`keras_device` imports the backend (TensorFlow, JAX or PyTorch) to ask it.
 
 The answer matters to learners: a GPU makes the Keras cells faster, and the
 course's numbers are printed rounded so that they agree on CPU and GPU.

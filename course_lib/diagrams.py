@@ -18,9 +18,9 @@ def draw_diagram(ax, boxes, arrows, *, box_colors=None, fontsize=10, arrow_fonts
     ``box_colors`` optionally maps a key to a face colour.  Returns ``ax``.
     """
     box_colors = box_colors or {}
-    for key, arrow in enumerate(arrows):
+    for i, arrow in enumerate(arrows):
         if len(arrow) < 2 or arrow[0] not in boxes or arrow[1] not in boxes:
-            raise ValueError(f"Argument `arrows[{key}]` must start and end at keys of `boxes`; got {arrow!r}.")
+            raise ValueError(f"Argument `arrows[{i}]` must start and end at keys of `boxes`; got {arrow!r}.")
     texts = {}
     for key, (x, y, text) in boxes.items():
         texts[key] = ax.text(

@@ -1,14 +1,16 @@
 """Protects course_lib.data: every sample appears exactly once per epoch, shuffles are seeded, bad input is named."""
+import math
+
 import numpy as np
 import pytest
 
 from course_lib.data import batch_indices, minibatches, num_batches
 
 
-@pytest.mark.parametrize("n, batch_size", [(10, 3), (12, 4), (7, 7), (5, 1), (4, 100)])
-def test_every_sample_once_per_epoch(n, batch_size):
+@pytest.mark.parametrize("n, batch_size, expected", [(10, 3, 4), (12, 4, 3), (7, 7, 1), (5, 1, 5), (4, 100, 1)])
+def test_every_sample_once_per_epoch(n, batch_size, expected):
     batches = list(batch_indices(n, batch_size, rng=np.random.default_rng(1)))
-    assert len(batches) == num_batches(n, batch_size) == -(-n // batch_size)
+    assert len(batches) == num_batches(n, batch_size) == expected == math.ceil(n / batch_size)
     assert sorted(np.concatenate(batches).tolist()) == list(range(n))
     # all full except possibly the last one
     assert all(len(b) == min(batch_size, n) for b in batches[:-1])
@@ -43,14 +45,20 @@ def test_minibatches_pair_rows_with_labels():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "4", None])
 def test_bad_batch_size(bad):
-    with pytest.raises(ValueError, match="batch_size"):
+    with pytest.raises(ValueError, match="`batch_size` must be a positive integer"):
         list(batch_indices(10, bad))
 
 
 @pytest.mark.parametrize("bad", [0, -3, 1.5])
 def test_bad_num_samples(bad):
-    with pytest.raises(ValueError, match="num_samples"):
+    with pytest.raises(ValueError, match="`num_samples` must be a positive integer"):
         list(batch_indices(bad, 2))
+
+
+def test_numpy_integers_are_counts_too():
+    """np.int64 (what len(...) // k gives on numpy shapes) is accepted, and returned as a plain int."""
+    assert num_batches(np.int64(10), np.int64(4)) == 3
+    assert [len(b) for b in batch_indices(np.int64(5), np.int32(2), shuffle=False)] == [2, 2, 1]
 
 
 def test_mismatched_X_y():

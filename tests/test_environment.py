@@ -1,10 +1,14 @@
-"""The set-up promises of the README: one dependency list, importable without TensorFlow."""
+"""The set-up promises of the README: one dependency list, importable without TensorFlow, and an
+environment check (course_lib.environment) that says which requirement is missing or too old."""
 import re
 import subprocess
 import sys
 import tomllib
 
+import pytest
 from notebook_files import ROOT
+
+from course_lib.environment import RequirementStatus, check_requirements
 
 
 def _name(requirement: str) -> str:
@@ -35,3 +39,26 @@ def test_import_course_lib_does_not_import_tensorflow():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"importing course_lib loaded {out.stdout.strip()}"
+
+
+@pytest.mark.parametrize("status, ok, text", [
+    (RequirementStatus("numpy", ">=1.20", "1.26"), True, "OK   numpy>=1.20"),
+    (RequirementStatus("numpy", "", "1.0"), True, "OK   numpy"),               # no minimum: any version
+    (RequirementStatus("numpy", ">=99", "1.26"), False, "TOO OLD/NEW numpy>=99"),
+    (RequirementStatus("numpy", "<1", "1.26"), False, "TOO OLD/NEW numpy<1"),
+    (RequirementStatus("numpy", ">=1.20", None), False, "MISSING numpy>=1.20"),
+    (RequirementStatus("keras", ">=3.0", "3.1.0rc1"), True, "OK   keras>=3.0"),  # pre-releases count
+])
+def test_requirement_status_says_ok_missing_or_wrong_version(status, ok, text):
+    assert status.ok is ok
+    assert str(status) == text
+
+
+def test_check_requirements_reads_the_installed_metadata():
+    """The rows come from course-lib's own metadata: numpy is listed, extras add rows, and all pass here."""
+    rows = check_requirements()
+    assert "numpy" in {r.name for r in rows} and all(r.ok for r in rows), [str(r) for r in rows if not r.ok]
+    with_tests = check_requirements(extras=("test",))
+    assert len(with_tests) > len(rows) and "pytest" in {r.name for r in with_tests}
+    with pytest.raises(ValueError, match="'no-such-course' is not installed"):
+        check_requirements("no-such-course")
