@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib import autodiff as ad
+from course_lib.gradcheck import check_parameter_gradients, numerical_gradient, relative_error
 
 
 def test_matches_known_gradient():
@@ -44,3 +45,21 @@ def test_bad_input():
         numerical_gradient(np.sum, np.array([1.0, np.nan]))
     with pytest.raises(ValueError, match="same shape"):
         relative_error(np.ones(2), np.ones(3))
+
+
+def test_check_parameter_gradients_passes_right_and_catches_wrong_backprop():
+    """Right gradients pass (errors ~1e-10) and leave the data untouched; a wrong derivative fails."""
+    rng = np.random.default_rng(1)
+    w = ad.Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    x = ad.Tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    before = w.data.copy()
+    errors = check_parameter_gradients(lambda: ad.tanh(x @ w).sum(), [w, x])
+    assert len(errors) == 2 and max(errors) < 1e-8
+    np.testing.assert_array_equal(w.data, before)
+
+    def wrong_square(t):  # a forgotten factor 2 in d/dt t^2: backprop gives t instead of 2t
+        return (t * t.detach()).sum()
+
+    with pytest.raises(AssertionError, match=r"tensors\[0\].*relative error 5.00e-01"):
+        check_parameter_gradients(lambda: wrong_square(w), [w])
+    np.testing.assert_array_equal(w.data, before)

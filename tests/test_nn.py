@@ -11,7 +11,7 @@ import keras
 
 from course_lib import autodiff as ad
 from course_lib import callbacks, nn, optimizers
-from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.gradcheck import check_parameter_gradients
 from course_lib.keras_check import compare_batchnorm, compare_training
 from course_lib.data import load_digits
 from course_lib.keras_check import keras_model_like
@@ -85,23 +85,6 @@ def test_saturated_softmax_uses_logits_like_keras():
 
 
 # ----------------------------------------------------------------- gradients
-def _check_gradients(f, tensors, tol=1e-6):
-    """Backprop gradients of scalar f() w.r.t. every tensor equal central differences (float64)."""
-    for t in tensors:
-        t.zero_grad()
-    f().backward()
-    for t in tensors:
-        original = t.data.copy()
-
-        def f_at(values, t=t):
-            t.data[...] = values
-            return float(f().data)
-
-        numeric = numerical_gradient(f_at, original)
-        t.data[...] = original
-        assert relative_error(t.grad, numeric) < tol, t
-
-
 def test_layer_gradients_match_finite_differences():
     """Dense, BatchNormalization (training mode), Residual and activations, in float64."""
     rng = np.random.default_rng(0)
@@ -110,7 +93,7 @@ def test_layer_gradients_match_finite_differences():
                            nn.Dense(3, activation="softmax")], seed=0, dtype="float64").build(5)
     x = ad.Tensor(rng.normal(size=(7, 5)), requires_grad=True)
     r = rng.normal(size=(7, 3))
-    _check_gradients(lambda: (model(x, training=True) * r).sum(), model.trainable_weights + [x])
+    check_parameter_gradients(lambda: (model(x, training=True) * r).sum(), model.trainable_weights + [x])
 
 
 def test_dropout_gradient_is_the_scaled_mask():
@@ -119,7 +102,7 @@ def test_dropout_gradient_is_the_scaled_mask():
     x = ad.Tensor(rng.normal(size=(6, 4)), requires_grad=True)
     r = rng.normal(size=(6, 4))
     # A fresh layer with a fixed seed draws the same mask at every evaluation.
-    _check_gradients(lambda: (nn.Dropout(0.4, seed=3)(x, training=True) * r).sum(), [x])
+    check_parameter_gradients(lambda: (nn.Dropout(0.4, seed=3)(x, training=True) * r).sum(), [x])
 
 
 # ----------------------------------------------------------------- fit
@@ -156,6 +139,26 @@ def _small_model(seed=0):
     model = nn.Sequential([nn.Dense(16, activation="relu"), nn.Dense(10, activation="softmax")], seed=seed)
     model.compile(optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def test_count_params_and_summary_agree_with_keras(capsys):
+    """Learner API: the weight count is Keras's; summary lists each layer's width and weight count."""
+    model = nn.Sequential([nn.Dense(16, activation="relu"), nn.BatchNormalization(),
+                           nn.Dense(10, activation="softmax")], seed=0)
+    with pytest.raises(ValueError, match=r"built before summary\(\)"):
+        model.summary()
+    model.build(64)
+    assert model.count_params() == 64 * 16 + 16 + 4 * 16 + 16 * 10 + 10
+    twin = keras.Sequential([keras.Input((64,)), keras.layers.Dense(16), keras.layers.BatchNormalization(),
+                             keras.layers.Dense(10)])
+    assert model.count_params() == twin.count_params()
+    model.summary()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Model 'sequential', input width 64"
+    assert [line.split()[0] for line in lines[1:4]] == ["dense", "batch_normalization", "dense"]
+    assert [line.split()[-1] for line in lines[1:4]] == ["1040", "64", "170"]
+    assert "(None, 16" in lines[2] and "(None, 10" in lines[3]
+    assert lines[4] == f"Total params: {model.count_params()}"
 
 
 def test_fit_calls_callbacks_in_keras_order_and_learns():
