@@ -1,8 +1,9 @@
 """One optimizer step at 1e5, 1e6, 1e7 float32 parameters: course_lib vs Keras, and the floor.
 
-Usage:  python benchmarks/optimizer_step.py [--sizes 1e5 1e6 1e7] [--reps 5]
+Usage:  python benchmarks/optimizer_step.py [--sizes 1e5 1e6 1e7] [--reps 11]
 
-For Adam and SGD with momentum, times the median of ``reps`` steps of:
+For Adam and SGD with momentum (the hyperparameters of
+``keras_check``'s training comparison: Adam lr=1e-3, SGD lr=1e-2 momentum=0.9), times the median of ``reps`` steps of:
 
 - ours        ``course_lib.optimizers`` (numpy, in place, block by block; the blocks
               of a big step shared among the cores, as XLA shares its work)
@@ -33,6 +34,8 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 BYTES_PER_PARAM = {"adam": 28, "sgd-momentum": 20}
+#: Benchmark kind -> key of keras_check's TRAINING_OPTIMIZERS (class name and hyperparameters).
+TRAINING_KEY = {"adam": "adam", "sgd-momentum": "sgd"}
 
 
 def interleaved_times(fns, reps):
@@ -74,20 +77,12 @@ def one_thread(step):
     return run
 
 
-def make_ours(kind):
-    from course_lib import optimizers
+def make_optimizer(kind, module):
+    """The ``kind`` optimizer from ``module`` (``course_lib.optimizers`` or ``keras.optimizers``)."""
+    from course_lib.keras_check._nn import TRAINING_OPTIMIZERS
 
-    if kind == "adam":
-        return optimizers.Adam(learning_rate=1e-3)
-    return optimizers.SGD(learning_rate=1e-2, momentum=0.9)
-
-
-def make_keras(kind):
-    import keras
-
-    if kind == "adam":
-        return keras.optimizers.Adam(learning_rate=1e-3)
-    return keras.optimizers.SGD(learning_rate=1e-2, momentum=0.9)
+    class_name, kwargs = TRAINING_OPTIMIZERS[TRAINING_KEY[kind]]
+    return getattr(module, class_name)(**kwargs)
 
 
 def _apply_step(opt, var, grad):
@@ -111,11 +106,13 @@ def bench(kind, n, reps):
     rng = np.random.default_rng(0)
     p = rng.normal(size=n).astype(np.float32)
     g = (rng.normal(size=n) * 1e-3).astype(np.float32)
-    ours = make_ours(kind)
+    from course_lib import optimizers
+
+    ours = make_optimizer(kind, optimizers)
     steps = {"ours": lambda: ours.apply([g], [p])}
     steps["ours-1t"] = one_thread(steps["ours"])
     for mode in ("keras", "keras-fn", "keras-xla"):
-        opt, var = make_keras(kind), keras.Variable(p)
+        opt, var = make_optimizer(kind, keras.optimizers), keras.Variable(p)
         opt.build([var])
         step = _apply_step(opt, var, tf.constant(g))  # a closure: not tf.function inputs
         if mode != "keras":
