@@ -291,6 +291,16 @@ def test_learning_rate_is_settable_and_float32_like_keras():
     assert opt.current_learning_rate == float(np.float32(0.1))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_nadam_build_from_a_generator_keeps_the_dtype(dtype):
+    """Nadam.build reads params[0].dtype after the base build: a generator must not be used up first."""
+    params = [np.ones(3, dtype=dtype), np.ones((2, 2), dtype=dtype)]
+    opt = optimizers.Nadam()
+    opt.build(p for p in params)
+    assert type(opt._u_product) is np.dtype(dtype).type
+    assert [s["momentum"].dtype for s in opt.slots] == [np.dtype(dtype)] * 2
+
+
 def test_get_and_config():
     opt = optimizers.get("AdaM", learning_rate=0.5, amsgrad=True)
     assert isinstance(opt, optimizers.Adam) and opt.amsgrad
@@ -319,7 +329,7 @@ def test_non_finite_gradient_is_refused_before_any_change(bad):
 
 
 def test_huge_finite_gradients_are_not_mistaken_for_inf():
-    """The fast NaN test (the sum) overflows here; the exact test must let it through."""
+    """The fast NaN test (the dot product g . g) overflows here; the exact test must let it through."""
     p = np.zeros(4, dtype=np.float32)
     optimizers.SGD(learning_rate=1e-38).apply([np.full(4, 3e38, dtype=np.float32)], [p])
     assert np.all(np.isfinite(p)) and np.all(p < 0)

@@ -33,8 +33,8 @@ class Nadam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def build(self, params):
+        params = list(params)  # a generator would be used up by super().build
         super().build(params)
-        params = list(params)
         self._u_product = (params[0].dtype if params else np.dtype("float32")).type(1.0)
 
     def before_step(self, params):
