@@ -30,9 +30,7 @@ __all__ = [
     "CosineDecay",
     "CosineDecayRestarts",
     "CyclicLR",
-    "CyclicalLearningRate",
     "OneCycle",
-    "OneCycleLR",
 ]
 
 
@@ -351,9 +349,6 @@ class CyclicLR(LearningRateSchedule):
         return self.base_lr + (self.max_lr - self.base_lr) * max(0.0, 1 - x) * self._scale(cycle, step)
 
 
-CyclicalLearningRate = CyclicLR
-
-
 def _anneal_cos(start, end, pct):
     """Cosine from start (pct=0) to end (pct=1): end + (start - end) / 2 * (1 + cos(pi pct))."""
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
@@ -437,6 +432,3 @@ class OneCycle(LearningRateSchedule):
                 pct = (step - start_step) / (end_step - start_step)
                 return anneal(start_lr, end_lr, pct)
             start_step = end_step
-
-
-OneCycleLR = OneCycle
