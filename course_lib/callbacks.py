@@ -31,6 +31,8 @@ import warnings
 
 import numpy as np
 
+from ._checks import check_int
+
 __all__ = ["Callback", "ReduceLROnPlateau", "EarlyStopping"]
 
 # Direction of the metrics Keras knows by name (its metric objects' ``_direction``),
@@ -127,12 +129,6 @@ class _MonitorCallback(Callback):
         return current
 
 
-def _check_patience(patience):
-    if int(patience) != patience or patience < 0:
-        raise ValueError(f"Argument `patience` must be an integer >= 0. Received: patience={patience}")
-    return int(patience)
-
-
 class ReduceLROnPlateau(_MonitorCallback):
     """Multiply the learning rate by ``factor`` when the monitored metric stops improving.
 
@@ -153,12 +149,10 @@ class ReduceLROnPlateau(_MonitorCallback):
                              f"Received: factor={factor}")
         if min_lr < 0:
             raise ValueError(f"Argument `min_lr` must be >= 0. Received: min_lr={min_lr}")
-        if int(cooldown) != cooldown or cooldown < 0:
-            raise ValueError(f"Argument `cooldown` must be an integer >= 0. Received: cooldown={cooldown}")
         self.factor = float(factor)
-        self.patience = _check_patience(patience)
+        self.patience = check_int("patience", patience, minimum=0)
         self.verbose = verbose
-        self.cooldown = int(cooldown)
+        self.cooldown = check_int("cooldown", cooldown, minimum=0)
         self.min_lr = float(min_lr)
         self.cooldown_counter = 0
         self.wait = 0
@@ -231,14 +225,11 @@ class EarlyStopping(_MonitorCallback):
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
         super().__init__(monitor, mode, min_delta)
-        self.patience = _check_patience(patience)
-        if int(start_from_epoch) != start_from_epoch or start_from_epoch < 0:
-            raise ValueError("Argument `start_from_epoch` must be an integer >= 0. "
-                             f"Received: start_from_epoch={start_from_epoch}")
+        self.patience = check_int("patience", patience, minimum=0)
         self.verbose = verbose
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights
-        self.start_from_epoch = int(start_from_epoch)
+        self.start_from_epoch = check_int("start_from_epoch", start_from_epoch, minimum=0)
         self.wait = 0
         self.stopped_epoch = 0
         self.best_weights = None

@@ -26,6 +26,8 @@ import math
 
 import numpy as np
 
+from ._names import snake_case
+
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
            "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "compute_fans", "get"]
@@ -287,14 +289,9 @@ _ALL = [Constant, Zeros, Ones, RandomNormal, RandomUniform, TruncatedNormal, Var
         GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal]
 
 
-def _snake(name):
-    out = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-    return out
-
-
 # Keras accepts the class name, its snake_case and a few aliases.
 _BY_NAME = {cls.__name__: cls for cls in _ALL}
-_BY_NAME.update({_snake(cls.__name__): cls for cls in _ALL})
+_BY_NAME.update({snake_case(cls.__name__): cls for cls in _ALL})
 _BY_NAME.update({"normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros})
 
 

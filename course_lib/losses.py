@@ -52,7 +52,8 @@ import numbers
 import numpy as np
 
 from . import autodiff as ad
-from .autodiff import Tensor
+from ._names import snake_case
+from .autodiff import Tensor, _data
 
 EPSILON = 1e-7  # keras.backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON]
 
@@ -378,10 +379,6 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     return -ad.reshape(picked, labels.shape)
 
 
-def _data(x):
-    return x.data if isinstance(x, Tensor) else x
-
-
 # =============================================================================== reduction
 def _check_reduction(reduction):
     if reduction not in REDUCTIONS:
@@ -445,7 +442,7 @@ class Loss:
 
     def __init__(self, reduction="sum_over_batch_size", name=None):
         self.reduction = _check_reduction(reduction)
-        self.name = name or _snake_case(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         numpy_in = not (isinstance(y_true, Tensor) or isinstance(y_pred, Tensor))
@@ -548,7 +545,8 @@ class WeightedLoss(Loss):
     def __call__(self, y_true, y_pred, sample_weight=None):
         weights = sample_weight
         if self.class_weight is not None:
-            dtype = _data(y_pred).dtype if np.issubdtype(np.asarray(_data(y_pred)).dtype, np.floating) else np.float64
+            dt = np.asarray(_data(y_pred)).dtype  # y_pred may be a list
+            dtype = dt if np.issubdtype(dt, np.floating) else np.float64
             weights = class_weight_to_sample_weight(y_true, self.class_weight, dtype=dtype)
             if sample_weight is not None:
                 weights = weights * np.asarray(_data(sample_weight), dtype=dtype).reshape(weights.shape)
@@ -620,10 +618,6 @@ class ExpectedCostLoss(Loss):
 
 
 # =============================================================================== get
-def _snake_case(name):
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-
-
 _FUNCTIONS = [mean_squared_error, mean_absolute_error, huber, log_cosh, hinge, squared_hinge,
               categorical_hinge, binary_crossentropy, binary_focal_crossentropy,
               categorical_crossentropy, categorical_focal_crossentropy, sparse_categorical_crossentropy]

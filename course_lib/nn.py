@@ -32,8 +32,11 @@ import numbers
 import numpy as np
 
 from . import autodiff as ad
+from ._checks import check_int
+from ._names import snake_case
 from . import initializers, losses, optimizers, regularizers
 from .data import batch_indices, num_batches
+from .optimizers._base import check_fraction
 
 __all__ = [
     "Layer", "Dense", "Activation", "Dropout", "BatchNormalization", "Residual",
@@ -98,7 +101,7 @@ class Layer:
     """
 
     def __init__(self, name=None):
-        self.name = name or _snake_case(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
         self.built = False
         self.input_dim = None
 
@@ -131,7 +134,7 @@ class Layer:
 
     def get_weights(self):
         """Copies of the weights as numpy arrays, in Keras's order."""
-        return [_array(w).copy() for w in self.trainable_weights + self.non_trainable_weights]
+        return [ad._data(w).copy() for w in self.trainable_weights + self.non_trainable_weights]
 
     def set_weights(self, weights):
         """Overwrite the weights in place, from arrays in :meth:`get_weights`'s order."""
@@ -157,7 +160,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, name=None):
         super().__init__(name)
-        self.units = check_units(units)
+        self.units = check_int("units", units)
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -217,8 +220,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, seed=None, name=None):
         super().__init__(name)
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-            raise ValueError(f"`rate` must be a float in [0, 1). Received: rate={rate!r}")
+        check_fraction("rate", rate)
         self.rate, self.seed = float(rate), seed
         self._rng = np.random.default_rng(seed)
 
@@ -397,8 +399,7 @@ class Sequential:
         """Create every layer's weights for inputs of shape (batch, input_dim)."""
         if isinstance(input_dim, (tuple, list)):  # Keras style: (None, d) or (d,)
             input_dim = input_dim[-1]
-        if isinstance(input_dim, bool) or not isinstance(input_dim, numbers.Integral) or input_dim < 1:
-            raise ValueError(f"`input_dim` must be a positive integer. Received: input_dim={input_dim!r}")
+        check_int("input_dim", input_dim)
         rng = np.random.default_rng(self.seed)
         d = self.input_dim = int(input_dim)
         for layer in self.layers:
@@ -440,6 +441,7 @@ class Sequential:
         _assign_layers(self.layers, weights)
 
     def count_params(self):
+        """Total number of weights (trainable or not).  Mirrors ``keras.Model.count_params``."""
         return int(sum(w.size for w in self.get_weights()))
 
     def summary(self):
@@ -517,8 +519,8 @@ class Sequential:
         """
         self._require_compiled("fit")
         x, y = self._check_xy(x, y)
-        epochs = _positive_int("epochs", epochs, allow_zero=True)
-        batch_size = _positive_int("batch_size", batch_size)
+        epochs = check_int("epochs", epochs, minimum=0)
+        batch_size = check_int("batch_size", batch_size)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("`validation_data` must be a tuple (x_val, y_val).")
@@ -577,7 +579,7 @@ class Sequential:
         x, y = self._check_xy(x, y)
         running = _Running(self.metrics)
         with ad.no_grad():
-            for idx in batch_indices(len(x), _positive_int("batch_size", batch_size), shuffle=False):
+            for idx in batch_indices(len(x), check_int("batch_size", batch_size), shuffle=False):
                 y_pred = self(x[idx], training=False)
                 running.update(float(self._total_loss(y[idx], y_pred).data), y[idx], y_pred.data)
         logs = running.result()
@@ -590,7 +592,7 @@ class Sequential:
         x = _as_input(x, self.dtype)
         with ad.no_grad():
             outs = [self(x[idx], training=False).data
-                    for idx in batch_indices(len(x), _positive_int("batch_size", batch_size), shuffle=False)]
+                    for idx in batch_indices(len(x), check_int("batch_size", batch_size), shuffle=False)]
         return np.concatenate(outs)
 
     # ----- checks -------------------------------------------------------------
@@ -693,21 +695,10 @@ def _check_width(name, expected, shape):
                          f"(shape (batch, {expected})), got shape {tuple(shape)}")
 
 
-def check_units(units):
-    """``units`` as an int; ValueError unless it is a positive integer (shared by the layers)."""
-    if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
-        raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
-    return int(units)
-
-
 def _weight(initializer, shape, dtype, rng):
     """A trainable Tensor filled by ``initializer`` (reproducibly when ``rng`` is given)."""
     values = initializer(shape, dtype=dtype, rng=rng)
     return ad.Tensor(np.asarray(values, dtype=dtype), requires_grad=True)
-
-
-def _array(w):
-    return w.data if isinstance(w, ad.Tensor) else w
 
 
 def _assign(targets, weights, owner):
@@ -716,7 +707,7 @@ def _assign(targets, weights, owner):
     if len(weights) != len(targets):
         raise ValueError(f"{owner!r} expects {len(targets)} weight arrays; received {len(weights)}")
     for i, (t, w) in enumerate(zip(targets, weights)):
-        t, w = _array(t), np.asarray(w)
+        t, w = ad._data(t), np.asarray(w)
         if t.shape != w.shape:
             raise ValueError(f"{owner!r}: weight {i} must have shape {t.shape}; received shape {w.shape}")
         t[...] = w  # in place: the optimizer and the autodiff leaves keep the same arrays
@@ -766,14 +757,3 @@ def _progress_bar(verbose, total, desc):
 def _format_logs(logs):
     return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
 
-
-def _positive_int(name, value, allow_zero=False):
-    low = 0 if allow_zero else 1
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        kind = "a non-negative" if allow_zero else "a positive"
-        raise ValueError(f"`{name}` must be {kind} integer. Received: {name}={value!r}")
-    return int(value)
-
-
-def _snake_case(name):
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))

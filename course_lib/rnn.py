@@ -22,7 +22,8 @@ import numpy as np
 
 from . import autodiff as ad
 from . import initializers
-from .nn import Layer, _weight, check_units, get_activation  # _weight: one way to make a trainable Tensor
+from ._checks import check_int
+from .nn import Layer, _weight, get_activation  # _weight: one way to make a trainable Tensor
 
 __all__ = ["SimpleRNN", "simple_rnn"]
 
@@ -42,7 +43,7 @@ class SimpleRNN(Layer):
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  return_sequences=False, name=None):
         super().__init__(name)
-        self.units = check_units(units)
+        self.units = check_int("units", units)
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
         self.return_sequences = bool(return_sequences)
@@ -60,9 +61,7 @@ class SimpleRNN(Layer):
         return self.units
 
     def call(self, x, training=False):
-        if x.ndim != 3:
-            raise ValueError(f"{self.name!r} expects inputs of shape (batch, timesteps, features); "
-                             f"got shape {tuple(x.shape)}")
+        # simple_rnn checks that x has shape (batch, timesteps, features).
         return simple_rnn(x, self.kernel, self.recurrent_kernel, self.bias, self.activation,
                           self.return_sequences)
 

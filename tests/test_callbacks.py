@@ -187,6 +187,7 @@ BAD = [
     (lambda: C.ReduceLROnPlateau(min_lr=-1e-3), "min_lr"),
     (lambda: C.ReduceLROnPlateau(cooldown=-2), "cooldown"),
     (lambda: C.EarlyStopping(patience=-3), "patience"),
+    (lambda: C.EarlyStopping(patience=2.5), "patience"),
     (lambda: C.EarlyStopping(mode="up"), "mode"),
     (lambda: C.EarlyStopping(monitor="val_my_metric"), "mode"),  # auto cannot infer a direction
     (lambda: C.EarlyStopping(start_from_epoch=-1), "start_from_epoch"),

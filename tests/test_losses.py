@@ -211,6 +211,16 @@ def test_weighted_loss_equals_keras_loss_with_class_weights():
     _assert_close(ours, y_true, y_pred, extra, np.float64, keras_loss=keras_weighted)
 
 
+def test_weighted_loss_accepts_lists():
+    """Plain Python lists (as a learner types them) give the same value as arrays."""
+    ours = L.WeightedLoss(L.BinaryCrossentropy(), {0: 1.0, 1: 10.0})
+    y_true, y_pred = [[0.0], [1.0], [1.0]], [[0.2], [0.6], [0.9]]
+    expected = ours(np.array(y_true), np.array(y_pred))
+    assert ours(y_true, y_pred) == expected
+    assert ours(y_true, y_pred, sample_weight=[1.0, 2.0, 0.5]) == ours(
+        np.array(y_true), np.array(y_pred), sample_weight=np.array([1.0, 2.0, 0.5]))
+
+
 # ----------------------------------------------------------------------------- worked custom losses
 def test_asymmetric_cost_loss_with_equal_costs_is_scaled_mae():
     rng = np.random.default_rng(9)

@@ -269,6 +269,8 @@ def test_x_and_y_lengths_must_match():
 
 @pytest.mark.parametrize("make, match", [
     (lambda: nn.Dense(0), "units"),
+    (lambda: nn.Sequential([nn.Dense(2)]).build(0), "input_dim"),
+    (lambda: _small_model().fit(np.zeros((4, 64)), np.zeros(4, dtype=int), batch_size=0), "batch_size"),
     (lambda: nn.Dropout(1.0), "rate"),
     (lambda: nn.BatchNormalization(epsilon=0), "epsilon"),
     (lambda: nn.Sequential([nn.Residual(nn.Dense(3))]).build(4), "Residual needs f"),
