@@ -69,4 +69,7 @@ ADAM_CASES = [
          label="t = 1000: correction ~ 1"),
     Case(_W, np.zeros(3), np.zeros(3), 100 * _G, 1, 0.01, beta_1=0.5, beta_2=0.9,
          label="other betas, large gradient"),
+    # the textbook form (eps added to sqrt of the bias-corrected v) differs by ~1e-9 with eps = 1e-7,
+    # invisible next to atol; with eps = 0.1 it is off by ~7e-3
+    Case(_W, np.zeros(3), np.zeros(3), _G, 1, 0.01, epsilon=0.1, label="epsilon = 0.1: added to sqrt(v'), uncorrected"),
 ]

@@ -8,7 +8,7 @@ import numpy as np
 
 from course_lib import autodiff, optimizers
 from course_lib.data import batch_indices
-from course_lib.gradcheck import numerical_gradient as _numerical_gradient
+from course_lib.gradcheck import numerical_gradient  # noqa: F401  (the reference for Task 4)
 from course_lib.grading import Case
 
 
@@ -40,9 +40,12 @@ def dense_sigmoid_backward(X, W, b, upstream):
     return dW, db, dX
 
 
-def numerical_gradient(f, x, eps=1e-6):
-    """Central differences: (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for each i (course_lib.gradcheck)."""
-    return _numerical_gradient(f, x, eps)
+def epoch_of(fn):
+    """``fn(n, batch_size, seed)`` reduced to :func:`epoch_summary` of the epoch it returns.
+
+    Task 2's check compares these summaries, so any correct shuffle passes it.
+    """
+    return lambda n, batch_size, seed: epoch_summary(fn(n, batch_size, seed))
 
 
 # Functions for the numerical-gradient cases (named, so feedback can show them).
@@ -80,4 +83,7 @@ NUMGRAD_CASES = [
     (log_sum_exp, np.array([0.1, 0.2, 0.3, 0.4])),
     (quadratic_form, np.array([1.0, -1.0])),
     Case(sum_of_cubes, np.array([[1.0, 2.0], [3.0, 4.0]]), label="a 2-D array: same shape out"),
+    # with eps = 1e-2 a central difference is off by eps^2 = 1e-4, a forward one by ~3 x eps = 3e-2,
+    # and one that ignores eps (1e-6 instead) by 1e-4 the other way: only the right formula passes
+    Case(sum_of_cubes, np.array([1.0, 2.0]), eps=1e-2, label="eps is used; central, not forward"),
 ]
