@@ -25,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 
+from course_lib.notebook_runner import execute
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = ROOT / "exercises" / "source"
 LEARNER_DIR = ROOT / "exercises"
@@ -153,40 +155,23 @@ def make_learner_version(source_nb):
     return nb
 
 
-def learner_path(source_path: Path, learner_dir: Path = LEARNER_DIR) -> Path:
-    """Where the learner version of ``source_path`` is written."""
-    return Path(learner_dir) / Path(source_path).name
-
-
 def write_learner_version(source_path: Path, learner_dir: Path = LEARNER_DIR) -> Path:
-    """Write (without executing) the learner version of one source; return its path."""
+    """Write (without executing) the learner version of one source, under the same file name; return its path."""
     nb = make_learner_version(nbformat.read(source_path, as_version=4))
-    target = learner_path(source_path, learner_dir)
+    target = Path(learner_dir) / Path(source_path).name
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     return target
 
 
-def _execute(path: Path) -> float:
-    """Execute a notebook in place with the course's one notebook runner (tools/execute_notebooks.py)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        from execute_notebooks import execute
-    finally:
-        sys.path.pop(0)
-    return execute(path)
-
-
-def build(source_path: Path, learner_dir: Path = LEARNER_DIR, execute: bool = True) -> Path:
+def build(source_path: Path, learner_dir: Path = LEARNER_DIR) -> Path:
     """Execute the source (all checks must pass), then write and execute its learner version."""
     source_path = Path(source_path)
-    if execute:
-        print(f"executing {source_path.name} (solutions) ...", end=" ", flush=True)
-        print(f"{_execute(source_path):.1f} s")
+    print(f"executing {source_path.name} (solutions) ...", end=" ", flush=True)
+    print(f"{execute(source_path):.1f} s")
     target = write_learner_version(source_path, learner_dir)
-    if execute:
-        print(f"executing {target.name} (learner version) ...", end=" ", flush=True)
-        print(f"{_execute(target):.1f} s")
+    print(f"executing {target.name} (learner version) ...", end=" ", flush=True)
+    print(f"{execute(target):.1f} s")
     return target
 
 

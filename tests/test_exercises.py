@@ -3,7 +3,8 @@
 Protects issue 4 items 1 and 6: exercises/NN_topic.ipynb is exactly what
 `python -m course_lib.exercises` makes from exercises/source/NN_topic.ipynb (never hand-edited);
 no solution line and no hidden test appears in any learner file; the stored learner version
-shows 0 points with the friendly "not implemented yet" message; our stripping matches nbgrader's.
+shows 0 points with the friendly "not implemented yet" message; our stripping matches nbgrader's;
+the notebook runner both commands use stores outputs without TensorFlow's log lines.
 """
 import nbformat
 import pytest
@@ -13,6 +14,7 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 from course_lib.exercises import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, hidden_test_lines,
                                   is_test_cell, make_learner_version, nbgrader_meta, solution_lines,
                                   source_notebooks, validate_source, write_learner_version)
+from course_lib.notebook_runner import execute, strip_tf_logs
 from notebook_files import ROOT
 
 SOURCES = source_notebooks()
@@ -111,3 +113,28 @@ def test_generator_rejects_misplaced_hidden_tests_and_missing_points():
     dup = [nbformat.v4.new_code_cell("1", metadata={"nbgrader": {"grade_id": "x", "locked": True}}) for _ in range(2)]
     with pytest.raises(ValueError, match="duplicate grade_id 'x'"):
         validate_source(nbformat.v4.new_notebook(cells=dup))
+
+
+TF_LINE = "I0000 00:00:1795785976.858838   28954 port.cc:153] oneDNN custom operations are on.\n"
+
+
+def test_runner_strips_tf_log_lines_and_keeps_other_stderr():
+    cell = nbformat.v4.new_code_cell("x", metadata={"execution": {"iopub.status.busy": "2030-01-01"}})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=TF_LINE + "UserWarning: real\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text=TF_LINE),
+                    nbformat.v4.new_output("stream", name="stdout", text=TF_LINE)]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    strip_tf_logs(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stderr", "UserWarning: real\n"), ("stdout", TF_LINE)]
+    assert "execution" not in nb.cells[0].metadata
+
+
+def test_runner_executes_in_place_with_the_generic_kernel(tmp_path):
+    path = tmp_path / "tiny.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys\nprint(6 * 7)\nsys.stderr.write('')")])
+    nb.metadata["kernelspec"] = {"name": "some-local-kernel", "display_name": "x", "language": "python"}
+    nbformat.write(nb, path)
+    assert execute(path) > 0
+    stored = nbformat.read(path, as_version=4)
+    assert stored.metadata.kernelspec.name == "python3"
+    assert [o.get("text") for o in stored.cells[0].outputs if o.output_type == "stream"] == ["42\n"]
