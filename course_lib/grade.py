@@ -230,7 +230,7 @@ def execute(nb, skip: set[int], timeout: int, memory_mb: int, workdir: Path, ker
     while pending and restarts <= MAX_RESTARTS:
         client = _client(nb, kernel_dir, timeout, workdir)
         with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            if not all(not _run_cell(client, copy.deepcopy(nb.cells[j]), j).fatal for j in replay):
+            if any(_run_cell(client, copy.deepcopy(nb.cells[j]), j).fatal for j in replay):
                 break  # the state cannot be rebuilt: the remaining cells are not run
             while pending:
                 index = pending.pop(0)
@@ -303,18 +303,18 @@ def grade_cells(asm: Assembled, outcomes: dict[int, Outcome], timeout: int, memo
         outcome = outcomes.get(index, Outcome("not run"))
         output = _stdout(cell)
         visible = _first_failed_check(output)
+        # a failed answer cell is reported even when its test passes (names defined elsewhere were checked)
+        answer_notes = _answer_notes(answers_of[gid], by_id, timeout, memory_mb)
         if outcome.status != "ok":
             failure = _failure_reason(outcome, timeout, memory_mb)
             if visible:  # the learner's view first, then why the cell failed (often a hidden test)
                 failure = visible if outcome.ename == "NotImplementedError" else f"{visible}; then {failure}"
-            reason = "; ".join(filter(None, [failure,
-                                              _answer_notes(answers_of[gid], by_id, timeout, memory_mb)]))
-            results.append(TaskResult(gid, 0.0, max_points, reason, output))
-            continue
-        number = _result_number(cell)
-        points = max_points if number is None else min(max(number, 0.0), max_points)
-        reason = "" if points >= max_points else (visible or "partial credit")
-        results.append(TaskResult(gid, points, max_points, reason, output))
+            points, reason = 0.0, failure
+        else:
+            number = _result_number(cell)
+            points = max_points if number is None else min(max(number, 0.0), max_points)
+            reason = "" if points >= max_points else (visible or "partial credit")
+        results.append(TaskResult(gid, points, max_points, "; ".join(filter(None, [reason, answer_notes])), output))
     return results
 
 
@@ -442,14 +442,24 @@ def find_submissions(paths: list[str]) -> list[tuple[Path, str]]:
         if arg.is_dir():
             for nb in sorted(arg.rglob("*.ipynb")):
                 if ".ipynb_checkpoints" not in nb.parts:
-                    found.append((nb, nb.relative_to(arg).with_suffix("").as_posix()))
+                    found.append((nb, nb.relative_to(arg).with_suffix("").as_posix(), arg.resolve().name))
         elif arg.exists():
-            found.append((arg, arg.stem))
+            found.append((arg, arg.stem, arg.resolve().parent.name))
         else:
             raise FileNotFoundError(f"no such submission file or folder: {arg}")
-    names = [n for _, n in found]
-    return [(p, n if names.count(n) == 1 else p.with_suffix("").as_posix().strip("/").replace("/", "__"))
-            for p, n in found]
+    return _unique_names(found)
+
+
+def _unique_names(found: list[tuple[Path, str, str]]) -> list[tuple[Path, str]]:
+    """Name clashes (the same notebook under two given folders) are told apart by the folder's name."""
+    names = [n for _, n, _ in found]
+    named = [(p, n if names.count(n) == 1 else f"{folder}__{n}".replace("/", "__")) for p, n, folder in found]
+    seen: dict[str, int] = {}
+    unique = []
+    for path, name in named:  # still clashing (two folders of the same name): number them
+        seen[name] = seen.get(name, 0) + 1
+        unique.append((path, name if seen[name] == 1 else f"{name}-{seen[name]}"))
+    return unique
 
 
 def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | None = None,

@@ -1,33 +1,45 @@
-"""Deliberately broken submissions of the warm-up set, generated from its source (never hand-edited).
+"""Deliberately broken submissions, generated from the exercise sources (never hand-edited).
 
 Each entry of ``KINDS`` maps a name to (how to break a solved submission, the expected
 grade).  The solved submission is what a learner who answered everything would hand in:
-the source with its solution markers removed and without hidden tests.
+the source with its solution markers removed and without hidden tests.  Most kinds break
+the warm-up set; a few need another set (patching a reference that hidden tests use,
+a hidden test that must not define a learner's name).
 """
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import nbformat
 
 from course_lib.exercises import (BEGIN_SOLUTION, END_SOLUTION, grade_id, is_answer_cell, is_test_cell,
-                                  make_learner_version, strip_hidden_tests)
+                                  make_learner_version, nbgrader_meta, strip_hidden_tests)
 from notebook_files import ROOT
 
-SOURCE = ROOT / "exercises" / "source" / "00_warmup.ipynb"
-TOTAL = 9.0  # points of the warm-up set
+SOURCE_DIR = ROOT / "exercises" / "source"
+SOURCE = SOURCE_DIR / "00_warmup.ipynb"
+OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
+GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 
 
-def source_nb():
-    return nbformat.read(SOURCE, as_version=4)
+def source_nb(source=SOURCE):
+    return nbformat.read(source, as_version=4)
 
 
-def solved_nb():
+def max_points(source=SOURCE) -> float:
+    """The points of an exercise set: the sum over its test cells."""
+    return float(sum(nbgrader_meta(c)["points"] for c in source_nb(source).cells if is_test_cell(c)))
+
+
+TOTAL = max_points()  # points of the warm-up set (9)
+
+
+def solved_nb(source=SOURCE):
     """The source as a learner who solved it would submit it: no markers, no hidden tests."""
-    nb = source_nb()
+    nb = source_nb(source)
     for cell in nb.cells:
         if is_answer_cell(cell):
             cell.source = "\n".join(ln for ln in cell.source.split("\n")
@@ -77,6 +89,14 @@ def _added_helper(nb):
 
 
 MSE_SQRT = "def mse(y_true, y_pred):\n    return np.sqrt(np.mean((y_true - y_pred) ** 2))"
+RUN_GD_DEFAULT_AB = ("def run_gd(w0, learning_rate, steps, a=1.0, b=3.0):\n    ws = [w0]\n    for _ in range(steps):\n"
+                     "        ws.append(gd_step(ws[-1], learning_rate))  # forgets a and b\n    return np.array(ws)")
+# a wrong answer (w1 and w0 swapped) that makes itself the reference of the visible check
+GRID_PATCHES_REF = ("def grid_minimum(X, y, w0_values, w1_values):\n"
+                    "    losses = [[linear_mse(np.array([a, b]), X, y) for b in w1_values] for a in w0_values]\n"
+                    "    i, j = np.unravel_index(np.argmin(losses), (len(w0_values), len(w1_values)))\n"
+                    "    return np.array([w1_values[j], w0_values[i]])\n\n"
+                    "ref.grid_minimum = grid_minimum")
 
 
 @dataclass
@@ -90,7 +110,12 @@ class Kind:
     note: str = ""                    # substring expected in the submission's notes
     file_name: str | None = None      # submit under another name
     raw: str | None = None            # submit these bytes instead of a notebook
-    extra: dict = field(default_factory=dict)
+    source: Path = SOURCE             # the exercise set it breaks
+    visible: str = ""                 # substring expected in the task's visible-check output
+
+    @property
+    def max_points(self) -> float:
+        return max_points(self.source)
 
 
 KINDS: dict[str, Kind] = {
@@ -125,18 +150,34 @@ KINDS: dict[str, Kind] = {
                            7.0, "warmup_mse_check", 0.0, "ModuleNotFoundError"),
     "not a notebook": Kind(None, 0.0, "warmup_mse_check", 0.0, "could not read the notebook", raw="{ this is not json"),
     "added cell, renamed file": Kind(_added_helper, TOTAL, file_name="my copy of the warmup.ipynb"),
+    # a grader that skipped the hidden tests would give this one 9 / 9
+    "passes visible, fails hidden": Kind(with_answer("warmup_run_gd", RUN_GD_DEFAULT_AB), 7.0, "warmup_run_gd_check",
+                                         0.0, "hidden test: run_gd passes a and b on to gd_step",
+                                         visible="all cases passed: 2 / 2 points"),
+    "Python float (float32 lost)": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    return float(np.mean((y_true - y_pred) ** 2))"),
+                                        7.0, "warmup_mse_check", 0.0, "wrong dtype: expected float32, got Python float"),
+    "answer cell fails after its def": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    return np.mean((y_true - y_pred) ** 2)\n"
+                                                                      "raise RuntimeError('left over')"),
+                                            TOTAL, "warmup_mse_check", 2.0, "answer cell 'warmup_mse' failed: RuntimeError: left over"),
+    # the visible check compares with `ref`, which the answer patched; the hidden test uses a fresh reference
+    "patches ref": Kind(with_answer("optim_grid", GRID_PATCHES_REF), 6.0, "optim_grid_check", 0.0,
+                        "hidden test: a grid with different spacings", source=OPTIM, visible="all cases passed: 2 / 2 points"),
+    # the hidden tests of an earlier task must not define `numerical_gradient` for a broken Task 4
+    "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
+                                          6.0, "gd_numgrad_check", 0.0, "answer cell 'gd_numgrad' failed: SyntaxError",
+                                          source=GRADIENT_DESCENT),
 }
 
 
 def write_submission(name: str, kind: Kind, folder: Path) -> Path:
     """Write one broken submission as folder/<student>/<file>; return its path."""
     student = "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
-    path = Path(folder) / student / (kind.file_name or SOURCE.name)  # one folder per student, as collected
+    path = Path(folder) / student / (kind.file_name or kind.source.name)  # one folder per student, as collected
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind.raw is not None:
         path.write_text(kind.raw)
         return path
-    nb = solved_nb()
+    nb = solved_nb(kind.source)
     if kind.breaker:
         nb = kind.breaker(copy.deepcopy(nb))
     nbformat.write(nb, path)

@@ -3,9 +3,12 @@
 Protects issue 4's acceptance: unsolved, wrong answer, wrong shape, returns None, raises,
 infinite loop, memory hog, sys.exit, a killed kernel, a deleted cell, a tampered test
 cell, an import failure and an unreadable file each get the right points and a reason;
-the solution gets full points; a batch of 20 is graded in one run (timed and printed);
-the memory limit really applies; student code runs in a separate, limited process.
-The submissions are generated from the source by tests/broken_submissions.py.
+so do an answer that passes the visible check but not the hidden tests (the grader runs
+them), one that patches the reference the visible check uses, and an answer cell that
+fails; the reference solution of every exercise set gets full points; a batch of 20+ is
+graded in one run (timed and printed); the memory limit really applies; student code runs
+in a separate, limited process.  The submissions are generated from the sources by
+tests/broken_submissions.py.
 """
 import csv
 import os
@@ -15,19 +18,22 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from broken_submissions import KINDS, ROOT, TOTAL, solved_nb, with_answer, write_submission
+from broken_submissions import KINDS, ROOT, TOTAL, Kind, max_points, solved_nb, with_answer, write_submission
 from course_lib import grade
+from course_lib.exercises import source_notebooks
 
 TIMEOUT_S = 5      # per cell: the infinite loop costs this much; generous, as other jobs may load the machine
 MEMORY_MB = 1024   # per kernel: numpy + ipykernel reserve ~0.8 GB of address space
-BATCH = 20
+BATCH = 20         # at least this many submissions in one run
+SOURCES = source_notebooks()
+SOLVED = {f"solved {p.stem}": Kind(None, max_points(p), source=p) for p in SOURCES}
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Grade every broken kind plus solved copies (20 submissions) in one run of the grader."""
+    """Grade every broken kind and the solution of every set (padded to 20 submissions) in one run."""
     folder = tmp_path_factory.mktemp("submissions")
-    paths = {name: write_submission(name, kind, folder) for name, kind in KINDS.items()}
+    paths = {name: write_submission(name, kind, folder) for name, kind in {**KINDS, **SOLVED}.items()}
     for i in range(BATCH - len(paths)):
         write_submission(f"solved copy {i}", KINDS["solved"], folder)
     out = tmp_path_factory.mktemp("graded")
@@ -60,25 +66,37 @@ def test_broken_submission_gets_expected_points_and_reason(batch, name):
     graded, _, _ = batch
     kind, result = KINDS[name], graded[name]
     assert result.points == pytest.approx(kind.total), [(t.task, t.points, t.reason) for t in result.tasks]
-    assert result.max_points == TOTAL
+    assert result.max_points == kind.max_points
     if kind.task:
         task = next(t for t in result.tasks if t.task == kind.task)
         assert task.points == pytest.approx(kind.task_points)
         assert kind.reason in task.reason
+        assert kind.visible in task.output, task.output
     if kind.note:
         assert any(kind.note in n for n in result.notes), result.notes
     for task in result.tasks:  # every lost point comes with a reason
         assert task.points == task.max_points or task.reason
 
 
+@pytest.mark.parametrize("name", list(SOLVED))
+def test_reference_solution_gets_full_points(batch, name):
+    """Every set's solution scores its maximum, each task without a reason: hidden tests and checks agree."""
+    graded, _, _ = batch
+    result = graded[name]
+    assert result.source == SOLVED[name].source.name
+    assert result.max_points == SOLVED[name].max_points > 0
+    assert [(t.task, t.reason) for t in result.tasks if t.points < t.max_points or t.reason] == []
+    assert not result.notes
+
+
 def test_batch_of_20_is_graded_and_reported(batch):
     graded, results, out = batch
-    assert len(results) == BATCH
+    assert len(results) >= BATCH
     solved_copies = [r for r in results if "solved_copy" in r.submission]
-    assert solved_copies and all(r.points == TOTAL for r in solved_copies)
+    assert all(r.points == TOTAL for r in solved_copies)
     with open(out / "grades.csv") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == BATCH * 5
+    assert len(rows) == sum(len(r.tasks) for r in results)
     assert set(rows[0]) == {"submission", "task", "points", "max_points", "reason"}
     for r in results:
         feedback = (out / "feedback" / f"{r.submission}.md").read_text()
@@ -127,3 +145,14 @@ def test_cli_writes_reports_and_rejects_missing_paths(tmp_path, capsys):
     assert (tmp_path / "out" / "feedback" / "00_warmup.md").exists()
     assert grade.main([str(tmp_path / "nope")]) == 2
     assert "no such submission" in capsys.readouterr().err
+
+
+def test_clashing_submission_names_are_told_apart_by_the_folder_given(tmp_path):
+    """Two folders holding alice/00_warmup.ipynb: names say which folder, never the absolute path."""
+    for group in ("a/morning", "a/evening", "b/morning"):
+        write_submission("alice", KINDS["solved"], tmp_path / group)
+    found = grade.find_submissions([str(tmp_path / g) for g in ("a/morning", "a/evening", "b/morning")])
+    assert [n for _, n in found] == ["morning__alice__00_warmup", "evening__alice__00_warmup",
+                                     "morning__alice__00_warmup-2"]
+    single = grade.find_submissions([str(tmp_path / "a/morning")])
+    assert [n for _, n in single] == ["alice/00_warmup"]
