@@ -1,8 +1,9 @@
 """The exercise sources work with nbgrader 0.9: generate_assignment, then autograde.
 
-Protects issue 4's nbgrader path: an instructor can release the warm-up set with nbgrader,
-and nbgrader's autograder gives the reference solution full points and the untouched
-release version zero (hidden tests restored from nbgrader's database).
+Protects issue 4's nbgrader path: an instructor can release every exercise set with nbgrader,
+and nbgrader's autograder gives each reference solution full points and the untouched
+release of the warm-up set zero (hidden tests restored from nbgrader's database).  All six
+sets go into one assignment, so nbgrader starts once per command.
 """
 import copy
 import os
@@ -15,10 +16,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from broken_submissions import SOURCE, solved_nb
-from course_lib.exercises import grade_id, is_answer_cell
+from broken_submissions import SOURCE, max_points, solved_nb
+from course_lib.exercises import grade_id, is_answer_cell, source_notebooks
 
-ASSIGNMENT = "warmup"
+ASSIGNMENT = "exercises"
+SOURCES = source_notebooks()
+WARMUP = SOURCE
 
 
 def _nbgrader(course, *args):
@@ -30,10 +33,10 @@ def _nbgrader(course, *args):
     return run
 
 
-def _submit(course, student, nb):
+def _submit(course, student, name, nb):
     folder = course / "submitted" / student / ASSIGNMENT
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / SOURCE.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / name)
 
 
 def _fill_answers(release_nb, answers_nb):
@@ -55,35 +58,44 @@ def course(tmp_path_factory):
         f"c.CourseDirectory.db_url = 'sqlite:///{course}/gradebook.db'\n"
         "c.ExecutePreprocessor.timeout = 60\n")
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
-    shutil.copy(SOURCE, course / "source" / ASSIGNMENT / SOURCE.name)
+    for source in SOURCES:
+        shutil.copy(source, course / "source" / ASSIGNMENT / source.name)
     _nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    release = nbformat.read(course / "release" / ASSIGNMENT / SOURCE.name, as_version=4)
-    _submit(course, "alice", _fill_answers(copy.deepcopy(release), solved_nb()))
-    _submit(course, "bob", release)  # handed in untouched
+    for source in SOURCES:
+        release = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
+        _submit(course, "alice", source.name, _fill_answers(copy.deepcopy(release), solved_nb(source)))
+        if source == WARMUP:  # one untouched release is enough: test_exercises checks every learner version scores 0
+            _submit(course, "bob", source.name, release)
     _nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force")
     return course
 
 
-def _scores(course, student):
+def _scores(course, student, source):
     with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
-        nb = gb.find_submission_notebook(SOURCE.stem, ASSIGNMENT, student)
+        nb = gb.find_submission_notebook(source.stem, ASSIGNMENT, student)
         return nb.score, nb.max_score, {g.name: g.score for g in nb.grades}
 
 
-def test_release_has_no_solution_and_no_hidden_test(course):
-    text = (course / "release" / ASSIGNMENT / SOURCE.name).read_text()
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_release_has_no_solution_and_no_hidden_test(course, source):
+    text = (course / "release" / ASSIGNMENT / source.name).read_text()
     for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden test:"):
         assert marker not in text
 
 
-def test_solution_gets_full_points_in_nbgrader(course):
-    score, max_score, per_cell = _scores(course, "alice")
-    assert max_score == 9
-    assert score == 9, per_cell
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_solution_gets_full_points_in_nbgrader(course, source):
+    score, max_score, per_cell = _scores(course, "alice", source)
+    assert max_score == max_points(source) > 0
+    assert score == max_score, per_cell
 
 
 def test_untouched_release_gets_zero_in_nbgrader(course):
-    score, max_score, per_cell = _scores(course, "bob")
-    assert max_score == 9
+    score, max_score, per_cell = _scores(course, "bob", WARMUP)
+    assert max_score == max_points(WARMUP) == 9
     assert score == 0, per_cell
     assert set(per_cell) >= {"warmup_mse_check", "warmup_one_step_lr_check"}
