@@ -26,7 +26,7 @@ import tempfile
 __all__ = ["quiet_tensorflow", "is_tf_log_line"]
 
 # Lines that TensorFlow / absl / CUDA stubs write to fd 2 at start-up; never part of a lesson.
-# tools/execute_notebooks.py and tests/test_notebooks.py use this one definition.
+# course_lib/notebook_runner.py and tests/test_notebooks.py use this one definition.
 _TF_LOG_LINE = re.compile(
     r"^(WARNING: All log messages before absl|E0000|I0000|W0000|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWE] )"
     r"|cuda_(?:dnn|fft|blas|executor)|cudart_stub|oneDNN custom operations|cuInit|TF_ENABLE_ONEDNN_OPTS"
