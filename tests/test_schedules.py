@@ -18,12 +18,11 @@ import pytest
 import keras
 
 from course_lib import schedules as S
-from course_lib.keras_check import compare_schedule, keras_schedule_like
+from course_lib.keras_check import TOLERANCE, compare_schedule, keras_schedule_like
 
 import torch_reference
 
 STEPS = range(0, 121)  # covers every boundary/period end of the cases below
-TOL = {"float64": 1e-12, "float32": 1e-6}
 
 KERAS_CASES = {
     "exponential": lambda: S.ExponentialDecay(0.1, 7, 0.9),
@@ -45,7 +44,7 @@ def _assert_close(ours, dtype, steps=STEPS, keras_schedule=None):
     result = compare_schedule(ours, keras_schedule, steps=steps, dtype=dtype)
     assert result.dtype == dtype
     scale = np.max(np.abs([ours(s) for s in steps]))  # np.max: a NaN must not be skipped
-    assert result.max_diff <= TOL[dtype] * scale, str(result)
+    assert result.max_diff <= TOLERANCE[dtype] * scale, str(result)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
