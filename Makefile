@@ -35,7 +35,7 @@ $(STAMP):
 	@touch $@
 
 workspace: $(STAMP)
-	@$(BIN)/python -m course_lib.workspace
+	@$(BIN)/python -m course_lib.classroom.workspace
 
 lab: $(STAMP) workspace
 	$(BIN)/jupyter lab --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
@@ -48,7 +48,7 @@ execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
 exercises: $(STAMP)
-	$(BIN)/python -m course_lib.exercises $(if $(NB),$(NB),)
+	$(BIN)/python -m course_lib.classroom.build $(if $(NB),$(NB),)
 
 clean:
 	rm -rf $(VENV)

@@ -12,7 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from course_lib.explorer import optimizer_explorer, schedule_explorer  # noqa: E402
+from course_lib.widgets.explorer import optimizer_explorer, schedule_explorer  # noqa: E402
 
 BUDGET_S = 0.5
 REPEATS = 7

@@ -4,9 +4,9 @@ Everything here is plain numpy, so ``import course_lib`` is fast and never loads
 TensorFlow.  Only :mod:`course_lib.keras_check` and :func:`course_lib.device.keras_device`
 talk to Keras, and they import it lazily, inside their functions.
 
-Modules (one concept each):
+Three floors (one concept per module):
 
-The algorithms, each mirroring its Keras twin
+The algorithms the lessons teach, each mirroring its Keras twin
 - ``autodiff``      reverse-mode automatic differentiation over numpy arrays
 - ``losses``        loss functions (``keras.losses``)
 - ``optimizers``    optimizers, one per file (``keras.optimizers``)
@@ -15,19 +15,24 @@ The algorithms, each mirroring its Keras twin
 - ``initializers``, ``regularizers``   starting weights and weight penalties
 - ``nn``, ``rnn``   layers and a Sequential model with ``fit``; a simple recurrent layer
 
-Tools the lessons use
+Tools the lessons call
 - ``data``          the digits data set and mini-batch iteration
 - ``training``      a plain training loop and gradient steps on a function
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
 - ``lr_finder``     the learning-rate range test
-- ``landscape``, ``explorer``, ``diagrams``   loss landscapes, the interactive explorers, box-and-arrow figures
-- ``keras_check``   side-by-side comparisons with Keras (imports Keras lazily)
+- ``landscape``     loss landscapes on a grid of two parameters
+- ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
+- ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)
 
-Exercises
-- ``grading``       instant feedback for exercises
-- ``exercises``, ``grade``, ``workspace``   learner versions, the autograder, the learner's own copies
+The course machinery (subpackage ``classroom``; learners meet only ``classroom.feedback``)
+- ``classroom.feedback``   instant feedback for exercise answers
+- ``classroom.refs``       trusted reference answers, one module per exercise set
+- ``classroom.build``, ``classroom.grade``, ``classroom.sandbox_kernel``   learner versions, the autograder
+- ``classroom.workspace``, ``classroom.notebook_runner``   the learner's own copies, executing notebooks
+
+``_checks`` holds every argument validator, so one rule has one wording.
 """
 
 __version__ = "0.1.0"

@@ -1,9 +1,11 @@
 """Argument checks shared by the modules (one wording for one rule)."""
 from __future__ import annotations
 
+import math
 import numbers
 
-__all__ = ["check_int"]
+__all__ = ["check_int", "check_number", "check_non_negative", "check_optional_positive",
+           "check_fraction", "check_betas"]
 
 
 def check_int(name: str, value, minimum: int = 1) -> int:
@@ -15,3 +17,42 @@ def check_int(name: str, value, minimum: int = 1) -> int:
         kind = {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer >= {minimum}")
         raise ValueError(f"Argument `{name}` must be {kind}. Received: {name}={value!r}")
     return int(value)
+
+
+def check_fraction(name, value, low_inclusive=True):
+    """Raise ValueError unless ``0 <= value < 1`` (``0 < value < 1`` if not ``low_inclusive``)."""
+    check_number(name, value)
+    low_ok = value >= 0 if low_inclusive else value > 0
+    if not (low_ok and value < 1):
+        interval = "[0, 1)" if low_inclusive else "(0, 1)"
+        raise ValueError(f"`{name}` must be a float in {interval}. Received: {name}={value!r}")
+
+
+def check_betas(beta_1, beta_2, epsilon=None):
+    """The Adam family's checks: beta_1, beta_2 in [0, 1); epsilon >= 0."""
+    check_fraction("beta_1", beta_1)
+    check_fraction("beta_2", beta_2)
+    if epsilon is not None:
+        check_non_negative("epsilon", epsilon)
+
+
+def check_non_negative(name, value):
+    """Raise ValueError unless ``value`` is a finite number ``>= 0``."""
+    check_number(name, value)
+    if not value >= 0 or math.isinf(value):
+        raise ValueError(f"`{name}` must be a finite float >= 0. Received: {name}={value!r}")
+
+
+def check_number(name, value):
+    """Raise TypeError unless ``value`` is a real number (``bool`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a float. Received: {name}={value!r}")
+
+
+def check_optional_positive(name, value):
+    """Raise unless ``value`` is None or a finite number ``> 0``."""
+    if value is None:
+        return
+    check_number(name, value)
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"`{name}` must be None or a finite float > 0. Received: {name}={value!r}")

@@ -44,7 +44,7 @@ import numbers
 import numpy as np
 
 __all__ = [
-    "Tensor", "grad", "value_and_grad", "no_grad", "unbroadcast", "as_tensor",
+    "Tensor", "grad", "value_and_grad", "no_grad", "unbroadcast", "as_tensor", "array_of",
     "add", "subtract", "multiply", "divide", "power", "getitem",
     "exp", "log", "log1p", "sqrt", "square", "abs", "maximum", "minimum", "relu",
     "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "clip",
@@ -210,16 +210,16 @@ class Tensor:
 
     # Comparisons give plain boolean arrays (no gradient): handy for `where`.
     def __lt__(self, other):
-        return self.data < _data(other)
+        return self.data < array_of(other)
 
     def __le__(self, other):
-        return self.data <= _data(other)
+        return self.data <= array_of(other)
 
     def __gt__(self, other):
-        return self.data > _data(other)
+        return self.data > array_of(other)
 
     def __ge__(self, other):
-        return self.data >= _data(other)
+        return self.data >= array_of(other)
 
     # ------------------------------------------------------------- methods
     def sum(self, axis=None, keepdims=False):
@@ -268,7 +268,8 @@ class Tensor:
 
 
 # ----------------------------------------------------------------- plumbing
-def _data(x):
+def array_of(x):
+    """The numpy array inside a Tensor; anything else is returned as it is."""
     return x.data if isinstance(x, Tensor) else x
 
 
@@ -281,7 +282,7 @@ def as_tensor(x, like=None):
     if isinstance(x, Tensor):
         return x
     if isinstance(x, numbers.Number) and like is not None:
-        return Tensor(np.asarray(x, dtype=np.result_type(_data(like), x)))
+        return Tensor(np.asarray(x, dtype=np.result_type(array_of(like), x)))
     return Tensor(x)
 
 
@@ -582,7 +583,7 @@ def log_softmax(x, axis=-1):
 
 def where(condition, a, b):
     """Pick ``a`` where condition is true, else ``b``;  each side gets g where it was picked."""
-    cond = np.asarray(_data(condition), dtype=bool)
+    cond = np.asarray(array_of(condition), dtype=bool)
     a, b = _binary(a, b)
     return _make(np.where(cond, a.data, b.data), (a, b),
                  (lambda g: g * cond, lambda g: g * ~cond))
@@ -610,9 +611,9 @@ def getitem(x, index):
     """
     x = as_tensor(x)
     if isinstance(index, tuple):
-        index = tuple(_data(i) for i in index)
+        index = tuple(array_of(i) for i in index)
     else:
-        index = _data(index)
+        index = array_of(index)
 
     def vjp(g):
         out = np.zeros_like(x.data)
@@ -647,7 +648,7 @@ def value_and_grad(f, argnums=0):
         args = list(args)
         watched = {}
         for i in nums:
-            data = np.asarray(_data(args[i]))
+            data = np.asarray(array_of(args[i]))
             if not np.issubdtype(data.dtype, np.floating):
                 data = data.astype(np.float64)  # gradients need floats
             watched[i] = args[i] = Tensor(data.copy(), requires_grad=True)

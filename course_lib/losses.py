@@ -53,7 +53,7 @@ import numpy as np
 
 from . import autodiff as ad
 from ._names import snake_case
-from .autodiff import Tensor, _data
+from .autodiff import Tensor, array_of
 
 EPSILON = 1e-7  # keras.backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON]
 
@@ -357,16 +357,16 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     Probabilities are clipped to [eps, 1 - eps] and, as in Keras, renormalised
     through a log-softmax of their logs: l = -log(p_y / sum_k p_k).
     """
-    if axis not in (-1, len(np.shape(_data(y_pred))) - 1):
+    if axis not in (-1, len(np.shape(array_of(y_pred))) - 1):
         raise ValueError(f"only the last axis is supported (as in Keras); got axis={axis}.")
     y_pred = _to_tensor(y_pred, "y_pred")
-    labels = np.asarray(_data(y_true))
+    labels = np.asarray(array_of(y_true))
     if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]
     if labels.shape != y_pred.shape[:-1]:
         raise ValueError(
             "y_true must hold one integer label per row of y_pred; got "
-            f"y_true.shape={np.shape(_data(y_true))} and y_pred.shape={y_pred.shape}."
+            f"y_true.shape={np.shape(array_of(y_true))} and y_pred.shape={y_pred.shape}."
         )
     num_classes = y_pred.shape[-1]
     if labels.size and (np.any(labels != np.round(labels)) or labels.min() < 0 or labels.max() >= num_classes):
@@ -401,7 +401,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
             np.broadcast_shapes(values.shape, sw.shape)
         except ValueError:
             raise ValueError(
-                f"sample_weight.shape={np.shape(_data(sample_weight))} does not fit the per-sample "
+                f"sample_weight.shape={np.shape(array_of(sample_weight))} does not fit the per-sample "
                 f"losses of shape {values.shape}; expected one weight per sample."
             ) from None
         values = values * sw
@@ -425,7 +425,7 @@ def class_weight_to_sample_weight(y, class_weight, dtype=np.float32):
     """
     if not isinstance(class_weight, dict):
         raise TypeError(f"class_weight must be a dict {{class_id: weight}}; got {type(class_weight).__name__}.")
-    y = np.asarray(_data(y))
+    y = np.asarray(array_of(y))
     if y.ndim > 1:
         y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y[..., 0]
     y = np.round(y).astype(np.int64)
@@ -545,11 +545,11 @@ class WeightedLoss(Loss):
     def __call__(self, y_true, y_pred, sample_weight=None):
         weights = sample_weight
         if self.class_weight is not None:
-            dt = np.asarray(_data(y_pred)).dtype  # y_pred may be a list
+            dt = np.asarray(array_of(y_pred)).dtype  # y_pred may be a list
             dtype = dt if np.issubdtype(dt, np.floating) else np.float64
             weights = class_weight_to_sample_weight(y_true, self.class_weight, dtype=dtype)
             if sample_weight is not None:
-                weights = weights * np.asarray(_data(sample_weight), dtype=dtype).reshape(weights.shape)
+                weights = weights * np.asarray(array_of(sample_weight), dtype=dtype).reshape(weights.shape)
         return self.loss(y_true, y_pred, sample_weight=weights)
 
     def get_config(self):

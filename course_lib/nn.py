@@ -36,11 +36,11 @@ from ._checks import check_int
 from ._names import snake_case
 from . import initializers, losses, optimizers, regularizers
 from .data import batch_indices, num_batches
-from .optimizers._base import check_fraction
+from ._checks import check_fraction
 
 __all__ = [
     "Layer", "Dense", "Activation", "Dropout", "BatchNormalization", "Residual",
-    "Sequential", "History", "get_activation",
+    "Sequential", "History", "get_activation", "make_weight",
 ]
 
 
@@ -134,7 +134,7 @@ class Layer:
 
     def get_weights(self):
         """Copies of the weights as numpy arrays, in Keras's order."""
-        return [ad._data(w).copy() for w in self.trainable_weights + self.non_trainable_weights]
+        return [ad.array_of(w).copy() for w in self.trainable_weights + self.non_trainable_weights]
 
     def set_weights(self, weights):
         """Overwrite the weights in place, from arrays in :meth:`get_weights`'s order."""
@@ -170,9 +170,9 @@ class Dense(Layer):
 
     def build(self, input_dim, dtype="float32", rng=None):
         super().build(input_dim, dtype)
-        self.kernel = _weight(self.kernel_initializer, (self.input_dim, self.units), self.dtype, rng)
+        self.kernel = make_weight(self.kernel_initializer, (self.input_dim, self.units), self.dtype, rng)
         if self.use_bias:
-            self.bias = _weight(self.bias_initializer, (self.units,), self.dtype, rng)
+            self.bias = make_weight(self.bias_initializer, (self.units,), self.dtype, rng)
         return self.units
 
     def call(self, x, training=False):
@@ -695,7 +695,7 @@ def _check_width(name, expected, shape):
                          f"(shape (batch, {expected})), got shape {tuple(shape)}")
 
 
-def _weight(initializer, shape, dtype, rng):
+def make_weight(initializer, shape, dtype, rng):
     """A trainable Tensor filled by ``initializer`` (reproducibly when ``rng`` is given)."""
     values = initializer(shape, dtype=dtype, rng=rng)
     return ad.Tensor(np.asarray(values, dtype=dtype), requires_grad=True)
@@ -707,7 +707,7 @@ def _assign(targets, weights, owner):
     if len(weights) != len(targets):
         raise ValueError(f"{owner!r} expects {len(targets)} weight arrays; received {len(weights)}")
     for i, (t, w) in enumerate(zip(targets, weights)):
-        t, w = ad._data(t), np.asarray(w)
+        t, w = ad.array_of(t), np.asarray(w)
         if t.shape != w.shape:
             raise ValueError(f"{owner!r}: weight {i} must have shape {t.shape}; received shape {w.shape}")
         t[...] = w  # in place: the optimizer and the autodiff leaves keep the same arrays

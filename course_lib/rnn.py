@@ -23,7 +23,7 @@ import numpy as np
 from . import autodiff as ad
 from . import initializers
 from ._checks import check_int
-from .nn import Layer, _weight, get_activation  # _weight: one way to make a trainable Tensor
+from .nn import Layer, make_weight, get_activation
 
 __all__ = ["SimpleRNN", "simple_rnn"]
 
@@ -54,10 +54,10 @@ class SimpleRNN(Layer):
 
     def build(self, input_dim, dtype="float32", rng=None):
         super().build(input_dim, dtype)
-        self.kernel = _weight(self.kernel_initializer, (self.input_dim, self.units), self.dtype, rng)
-        self.recurrent_kernel = _weight(self.recurrent_initializer, (self.units, self.units), self.dtype, rng)
+        self.kernel = make_weight(self.kernel_initializer, (self.input_dim, self.units), self.dtype, rng)
+        self.recurrent_kernel = make_weight(self.recurrent_initializer, (self.units, self.units), self.dtype, rng)
         if self.use_bias:
-            self.bias = _weight(self.bias_initializer, (self.units,), self.dtype, rng)
+            self.bias = make_weight(self.bias_initializer, (self.units,), self.dtype, rng)
         return self.units
 
     def call(self, x, training=False):

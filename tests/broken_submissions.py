@@ -15,7 +15,7 @@ from typing import Callable
 
 import nbformat
 
-from course_lib.exercises import (BEGIN_SOLUTION, END_SOLUTION, grade_id, is_answer_cell, is_test_cell,
+from course_lib.classroom.build import (BEGIN_SOLUTION, END_SOLUTION, grade_id, is_answer_cell, is_test_cell,
                                   make_learner_version, nbgrader_meta, strip_hidden_tests)
 from notebook_files import ROOT
 

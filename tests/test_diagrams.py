@@ -1,11 +1,11 @@
-"""Protects course_lib.diagrams: every box and arrow is drawn, and a typo in an arrow's key is reported."""
+"""Protects course_lib.widgets.diagrams: every box and arrow is drawn, and a typo in an arrow's key is reported."""
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.diagrams import draw_diagram  # noqa: E402
+from course_lib.widgets.diagrams import draw_diagram  # noqa: E402
 
 
 def test_draws_boxes_arrows_and_labels():

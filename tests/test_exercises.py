@@ -1,7 +1,7 @@
 """Exercise sets: learner versions are generated, up to date, leak nothing, and start at zero points.
 
 Protects issue 4 items 1 and 6: exercises/NN_topic.ipynb is exactly what
-`python -m course_lib.exercises` makes from exercises/source/NN_topic.ipynb (never hand-edited);
+`python -m course_lib.classroom.build` makes from exercises/source/NN_topic.ipynb (never hand-edited);
 no solution line and no hidden test appears in any learner file; the stored learner version
 shows 0 points with the friendly "not implemented yet" message; our stripping matches nbgrader's;
 the notebook runner both commands use stores outputs without TensorFlow's log lines.
@@ -11,10 +11,10 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-from course_lib.exercises import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, hidden_test_lines,
+from course_lib.classroom.build import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, hidden_test_lines,
                                   is_test_cell, make_learner_version, nbgrader_meta, solution_lines,
                                   source_notebooks, validate_source, write_learner_version)
-from course_lib.notebook_runner import execute, strip_tf_logs
+from course_lib.classroom.notebook_runner import execute, strip_tf_logs
 from notebook_files import ROOT
 
 SOURCES = source_notebooks()

@@ -1,4 +1,4 @@
-"""Protects course_lib.explorer: landscapes' analytic gradients, the trajectories it records while
+"""Protects course_lib.widgets.explorer: landscapes' analytic gradients, the trajectories it records while
 driving the real course_lib.optimizers, its refusal of bad input, and the widgets built headless
 (a moved slider must put a new picture in the Output, quickly)."""
 import base64
@@ -9,9 +9,9 @@ import types
 import numpy as np
 import pytest
 
-from course_lib import explorer as ex
+from course_lib.widgets import explorer as ex
 from course_lib import optimizers, schedules
-from course_lib.explorer import LANDSCAPES, Landscape, Trajectory, get_landscape, make_optimizer, run_optimizer
+from course_lib.widgets.explorer import LANDSCAPES, Landscape, Trajectory, get_landscape, make_optimizer, run_optimizer
 from course_lib.gradcheck import numerical_gradient
 from course_lib.training import Path, minimize
 

@@ -1,4 +1,4 @@
-"""The autograder (course_lib.grade) grades every kind of broken submission, and never breaks.
+"""The autograder (course_lib.classroom.grade) grades every kind of broken submission, and never breaks.
 
 Protects issue 4's acceptance: unsolved, wrong answer, wrong shape, returns None, raises,
 infinite loop, memory hog, sys.exit, a killed kernel, a deleted cell, a tampered test
@@ -19,8 +19,8 @@ import nbformat
 import pytest
 
 from broken_submissions import KINDS, ROOT, TOTAL, Kind, max_points, solved_nb, with_answer, write_submission
-from course_lib import grade
-from course_lib.exercises import source_notebooks
+from course_lib.classroom import grade
+from course_lib.classroom.build import source_notebooks
 
 TIMEOUT_S = 5      # per cell: the infinite loop costs this much; generous, as other jobs may load the machine
 MEMORY_MB = 1024   # per kernel: numpy + ipykernel reserve ~0.8 GB of address space

@@ -1,4 +1,4 @@
-"""Instant feedback (course_lib.grading): every common mistake gives a readable line, never a traceback.
+"""Instant feedback (course_lib.classroom.feedback): every common mistake gives a readable line, never a traceback.
 
 Protects issue 4 item 2, and the contract with graders: the returned Score displays as a bare
 number that nbgrader's own determine_grade reads as partial credit.
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbgrader.utils import determine_grade
 
-from course_lib.grading import NOT_IMPLEMENTED, Case, Score, check_function, check_value
+from course_lib.classroom.feedback import NOT_IMPLEMENTED, Case, Score, check_function, check_value
 
 
 def ref(y_true, y_pred):

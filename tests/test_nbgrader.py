@@ -17,7 +17,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from broken_submissions import SOURCE, max_points, solved_nb
-from course_lib.exercises import grade_id, is_answer_cell, source_notebooks
+from course_lib.classroom.build import grade_id, is_answer_cell, source_notebooks
 
 ASSIGNMENT = "exercises"
 SOURCES = source_notebooks()

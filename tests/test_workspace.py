@@ -1,6 +1,6 @@
 """The learner workspace: exercises are copied once, learner work is never overwritten, updates arrive beside it.
 
-Protects issue 4 item 5 (what `make lab` does through `python -m course_lib.workspace`).
+Protects issue 4 item 5 (what `make lab` does through `python -m course_lib.classroom.workspace`).
 """
 import json
 import shutil
@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from course_lib.workspace import VERSIONS_FILE, sync_workspace, version_hash
+from course_lib.classroom.workspace import VERSIONS_FILE, sync_workspace, version_hash
 from notebook_files import ROOT
 
 LEARNER_VERSION = ROOT / "exercises" / "00_warmup.ipynb"

@@ -1,15 +1,15 @@
-"""Re-run notebooks and store their outputs (``make execute``): a command line over course_lib.notebook_runner.
+"""Re-run notebooks and store their outputs (``make execute``): a command line over course_lib.classroom.notebook_runner.
 
 Usage:  python tools/execute_notebooks.py [PATH ...]     (default: every notebook of the course)
 
-Never use ``jupyter nbconvert --execute`` instead: see :mod:`course_lib.notebook_runner` for why.
+Never use ``jupyter nbconvert --execute`` instead: see :mod:`course_lib.classroom.notebook_runner` for why.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from course_lib.notebook_runner import execute
+from course_lib.classroom.notebook_runner import execute
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GLOBS = ["notebooks/*.ipynb", "exercises/source/*.ipynb", "exercises/*.ipynb"]

@@ -27,14 +27,15 @@ from __future__ import annotations
 
 import contextvars
 import math
-import numbers
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
-__all__ = ["Optimizer", "NonFiniteGradientError", "keras_constant", "check_fraction"]
+from .._checks import check_non_negative, check_number, check_optional_positive
+
+__all__ = ["Optimizer", "NonFiniteGradientError", "keras_constant"]
 
 #: Elementwise rules are applied to blocks of this many bytes, so that the
 #: temporaries numpy creates (``g - m``, ``sqrt(v)``...) stay in the CPU cache
@@ -68,43 +69,6 @@ class NonFiniteGradientError(ValueError):
 def keras_constant(value, dtype):
     """``value`` as Keras's ``ops.cast(value, dtype)`` gives it: rounded to float32 first."""
     return np.dtype(dtype).type(np.float32(value))
-
-
-def check_fraction(name, value, low_inclusive=True):
-    """Raise ValueError unless ``0 <= value < 1`` (``0 < value < 1`` if not ``low_inclusive``)."""
-    _check_number(name, value)
-    low_ok = value >= 0 if low_inclusive else value > 0
-    if not (low_ok and value < 1):
-        interval = "[0, 1)" if low_inclusive else "(0, 1)"
-        raise ValueError(f"`{name}` must be a float in {interval}. Received: {name}={value!r}")
-
-
-def check_betas(beta_1, beta_2, epsilon=None):
-    """The Adam family's checks: beta_1, beta_2 in [0, 1); epsilon >= 0."""
-    check_fraction("beta_1", beta_1)
-    check_fraction("beta_2", beta_2)
-    if epsilon is not None:
-        check_non_negative("epsilon", epsilon)
-
-
-def check_non_negative(name, value):
-    """Raise ValueError unless ``value`` is a finite number ``>= 0``."""
-    _check_number(name, value)
-    if not value >= 0 or math.isinf(value):
-        raise ValueError(f"`{name}` must be a finite float >= 0. Received: {name}={value!r}")
-
-
-def _check_number(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a float. Received: {name}={value!r}")
-
-
-def _check_optional_positive(name, value):
-    if value is None:
-        return
-    _check_number(name, value)
-    if not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"`{name}` must be None or a finite float > 0. Received: {name}={value!r}")
 
 
 class Optimizer:
@@ -148,7 +112,7 @@ class Optimizer:
             check_non_negative("weight_decay", weight_decay)
         for arg, value in [("clipnorm", clipnorm), ("clipvalue", clipvalue),
                            ("global_clipnorm", global_clipnorm)]:
-            _check_optional_positive(arg, value)
+            check_optional_positive(arg, value)
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
@@ -174,7 +138,7 @@ class Optimizer:
         if callable(value):
             self._learning_rate = value
             return
-        _check_number("learning_rate", value)
+        check_number("learning_rate", value)
         if not (value > 0 and math.isfinite(value)):
             raise ValueError("`learning_rate` must be a finite float > 0 or a schedule "
                              f"lr(step). Received: learning_rate={value!r}")

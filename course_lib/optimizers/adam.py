@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_betas, keras_constant
+from .._checks import check_betas
+from ._base import Optimizer, keras_constant
 
 
 class Adam(Optimizer):

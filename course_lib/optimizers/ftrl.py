@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, _check_number, check_non_negative, keras_constant
+from .._checks import check_non_negative, check_number
+from ._base import Optimizer, keras_constant
 
 
 class Ftrl(Optimizer):
@@ -28,7 +29,7 @@ class Ftrl(Optimizer):
                  l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
                  beta=0.0, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        _check_number("learning_rate_power", learning_rate_power)
+        check_number("learning_rate_power", learning_rate_power)
         if not learning_rate_power <= 0:
             raise ValueError("`learning_rate_power` must be a float <= 0. "
                              f"Received: learning_rate_power={learning_rate_power!r}")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_fraction, keras_constant
+from .._checks import check_fraction
+from ._base import Optimizer, keras_constant
 
 
 class Lion(Optimizer):

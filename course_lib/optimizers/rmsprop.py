@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_fraction, check_non_negative
+from .._checks import check_fraction, check_non_negative
+from ._base import Optimizer
 
 
 class RMSprop(Optimizer):

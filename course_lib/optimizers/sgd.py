@@ -1,7 +1,8 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 from __future__ import annotations
 
-from ._base import Optimizer, check_fraction, keras_constant
+from .._checks import check_fraction
+from ._base import Optimizer, keras_constant
 
 
 class SGD(Optimizer):

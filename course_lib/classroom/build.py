@@ -1,6 +1,6 @@
 """Generate the learner versions of the exercise sets from their nbgrader-format sources.
 
-Usage:  python -m course_lib.exercises [SOURCE ...]      (``make exercises [NB=...]``)
+Usage:  python -m course_lib.classroom.build [SOURCE ...]      (``make exercises [NB=...]``)
 
 ``exercises/source/NN_topic.ipynb`` is the single source of truth (DESIGN.md §4).  It is
 written in nbgrader's format, so instructors can also use ``nbgrader generate_assignment``:
@@ -9,7 +9,7 @@ written in nbgrader's format, so instructors can also use ``nbgrader generate_as
   regions *inside function bodies*, so the learner version (where the region becomes
   ``raise NotImplementedError()``) still runs without error;
 - test cells (``nbgrader.grade``, ``points``) end with a visible check from
-  :mod:`course_lib.grading` and may hold ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``.
+  :mod:`course_lib.classroom.feedback` and may hold ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``.
 
 The command executes each source (every check and hidden test must pass), writes the
 learner version ``exercises/NN_topic.ipynb`` (solutions replaced by the stub, hidden tests
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib.notebook_runner import execute
+from course_lib.classroom.notebook_runner import execute
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIR = ROOT / "exercises" / "source"
 LEARNER_DIR = ROOT / "exercises"
 

@@ -1,7 +1,7 @@
-"""Start an IPython kernel with a memory limit (used by :mod:`course_lib.grade`).
+"""Start an IPython kernel with a memory limit (used by :mod:`course_lib.classroom.grade`).
 
 Usage (as a kernelspec argv):
-    python -m course_lib._sandbox_kernel --memory-mb 2048 -f {connection_file} [ipykernel options]
+    python -m course_lib.classroom.sandbox_kernel --memory-mb 2048 -f {connection_file} [ipykernel options]
 
 Why a launcher: the limit must apply to the kernel process that runs the learner's code,
 never to the grader.  ``RLIMIT_AS`` caps the kernel's address space, so a submission that
@@ -33,6 +33,7 @@ def limit_memory(megabytes: int) -> None:
 
 
 def main() -> None:
+    """Apply the memory limit from the command line, then start an ordinary ipykernel."""
     megabytes = _pop_memory_limit(sys.argv)
     if megabytes:
         limit_memory(megabytes)

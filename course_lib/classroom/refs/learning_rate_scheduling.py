@@ -7,7 +7,7 @@ where Keras has the schedule), :mod:`course_lib.callbacks` (equal to ``keras.cal
 import numpy as np
 
 from course_lib import callbacks, schedules
-from course_lib.grading import Case
+from course_lib.classroom.feedback import Case
 from course_lib.lr_finder import exponential_rates
 
 

@@ -8,7 +8,7 @@ counter to ``t - 1``.  The learner's functions return new arrays; so do these.
 import numpy as np
 
 from course_lib import optimizers
-from course_lib.grading import Case
+from course_lib.classroom.feedback import Case
 
 
 def _one_step(optimizer, w, grad, slots, iterations=0):

@@ -9,7 +9,7 @@ import numpy as np
 from course_lib import autodiff, optimizers
 from course_lib.data import batch_indices
 from course_lib.gradcheck import numerical_gradient  # noqa: F401  (the reference for Task 4)
-from course_lib.grading import Case
+from course_lib.classroom.feedback import Case
 
 
 def gd_step(theta, gradient, learning_rate):

@@ -1,7 +1,7 @@
 """Execute a notebook in place and store its outputs, deterministically and without TF's C++ log lines.
 
 The course's one notebook runner: ``tools/execute_notebooks.py`` (``make execute``) and
-``python -m course_lib.exercises`` (``make exercises``) both call :func:`execute`.
+``python -m course_lib.classroom.build`` (``make exercises``) both call :func:`execute`.
 
 Why not ``jupyter nbconvert --execute``: TensorFlow's C++ runtime writes log lines straight
 to file descriptor 2.  nbconvert's kernel captures them into the notebook as stderr outputs,

@@ -5,7 +5,7 @@ The quadratic is ``f(w) = a (w - b)^2`` with gradient ``f'(w) = 2 a (w - b)``.
 import numpy as np
 
 from course_lib import autodiff, losses
-from course_lib.grading import Case
+from course_lib.classroom.feedback import Case
 
 
 def mse(y_true, y_pred):

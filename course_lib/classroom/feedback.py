@@ -11,7 +11,7 @@ and prints one line per case::
 It never raises on a learner's mistake: not implemented yet, returns ``None``, wrong
 shape or dtype, NaN, an exception, or changing its input in place all become a readable
 line.  It returns a :class:`Score`, a float whose ``repr`` is the plain number, so the
-cell's output is e.g. ``1.0``: nbgrader's autograder and ``course_lib.grade`` read that
+cell's output is e.g. ``1.0``: nbgrader's autograder and ``course_lib.classroom.grade`` read that
 number as partial credit.  (Hidden tests, which only the instructor's version has, use
 plain ``assert``.)
 """

@@ -30,9 +30,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import optimizers
-from ._checks import check_int
-from .training import Path, minimize
+from .. import optimizers
+from .._checks import check_int
+from ..training import Path, minimize
 
 __all__ = [
     "Landscape",

@@ -7,7 +7,7 @@ or, for gradients, from :mod:`course_lib.autodiff` through those losses.  Inputs
 import numpy as np
 
 from course_lib import autodiff, losses
-from course_lib.grading import Case
+from course_lib.classroom.feedback import Case
 
 
 def mae(y_true, y_pred):

@@ -8,7 +8,7 @@ J(w) = (1/n) sum_i (y_i - x_i . w)^2.  Expected values come from :mod:`course_li
 import numpy as np
 
 from course_lib import autodiff, losses
-from course_lib.grading import Case
+from course_lib.classroom.feedback import Case
 from course_lib.landscape import grid_argmin, loss_grid
 
 

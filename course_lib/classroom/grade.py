@@ -1,7 +1,7 @@
 """Autograde exercise submissions without a server.
 
 Usage:
-    python -m course_lib.grade PATH... [--source DIR] [--out DIR] [--timeout S] [--memory-mb M] [--jobs N]
+    python -m course_lib.classroom.grade PATH... [--source DIR] [--out DIR] [--timeout S] [--memory-mb M] [--jobs N]
 
 PATH is a submitted notebook or a folder of them (searched recursively).  For each one:
 
@@ -10,13 +10,13 @@ PATH is a submitted notebook or a folder of them (searched recursively).  For ea
    but the source's test cells, with their hidden tests.  Edited test cells are ignored
    (and noted); a deleted answer cell scores 0 for its task.
 2. **Execute** it in a separate kernel process with a per-cell time limit and an
-   address-space limit (:mod:`course_lib._sandbox_kernel`).  A cell that times out or
+   address-space limit (:mod:`course_lib.classroom.sandbox_kernel`).  A cell that times out or
    kills the kernel (``os._exit``, a crash) is recorded; the kernel is restarted, the
    answer cells that ran before are replayed, and grading continues.  Student code never
    runs in the grader's own process.
 3. **Grade** each test cell as nbgrader does: an error scores 0 (the reason is the
    exception), a number as the cell's result is partial credit (the visible checks of
-   :mod:`course_lib.grading` return one), anything else earns full points.
+   :mod:`course_lib.classroom.feedback` return one), anything else earns full points.
 
 Writes ``OUT/grades.csv`` (submission, task, points, max_points, reason) and a readable
 ``OUT/feedback/<submission>.md`` per submission.  Submissions are graded in parallel
@@ -40,7 +40,7 @@ from pathlib import Path
 import multiprocessing
 import nbformat
 
-from course_lib.exercises import (SOURCE_DIR, grade_id, is_answer_cell, is_test_cell, nbgrader_meta,
+from course_lib.classroom.build import (SOURCE_DIR, grade_id, is_answer_cell, is_test_cell, nbgrader_meta,
                                   strip_hidden_tests, strip_solutions)
 
 DEFAULT_TIMEOUT_S = 30
@@ -180,7 +180,7 @@ def write_kernelspec(directory: Path, memory_mb: int) -> Path:
     spec_dir = Path(directory) / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "course_lib._sandbox_kernel", "--memory-mb", str(memory_mb),
+        "argv": [sys.executable, "-m", "course_lib.classroom.sandbox_kernel", "--memory-mb", str(memory_mb),
                  "-f", "{connection_file}", "--IPKernelApp.capture_fd_output=False"],
         "display_name": "course grader (sandboxed)",
         "language": "python",
@@ -486,8 +486,8 @@ def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | N
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Parse the command line of ``python -m course_lib.grade``."""
-    parser = argparse.ArgumentParser(prog="python -m course_lib.grade", description=__doc__.split("\n")[0])
+    """Parse the command line of ``python -m course_lib.classroom.grade``."""
+    parser = argparse.ArgumentParser(prog="python -m course_lib.classroom.grade", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+", metavar="PATH", help="submitted notebooks or folders of them")
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: exercises/source)")
     parser.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: ./graded)")

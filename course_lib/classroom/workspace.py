@@ -1,6 +1,6 @@
 """Copy the exercises into the learner's workspace, never overwriting their work.
 
-Usage:  python -m course_lib.workspace      (``make lab`` runs it)
+Usage:  python -m course_lib.classroom.workspace      (``make lab`` runs it)
 
 - ``exercises/NN_topic.ipynb`` is copied to ``workspace/NN_topic.ipynb`` only when that file
   is missing.  A file that exists is the learner's: it is never replaced.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISES_DIR = ROOT / "exercises"
 WORKSPACE_DIR = ROOT / "workspace"
 VERSIONS_FILE = ".versions.json"

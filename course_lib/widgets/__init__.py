@@ -1,0 +1,5 @@
+"""Interactive pieces and figures for the notebooks (matplotlib and ipywidgets, imported lazily).
+
+- ``explorer``   the optimizer explorer (paths on a 2-D surface) and the schedule explorer
+- ``diagrams``   box-and-arrow figures (the training loop, a computation graph)
+"""
