@@ -32,6 +32,8 @@ $(STAMP):
 	  || { echo "ERROR: pip could not install the course's dependencies (see the message above). Nothing was marked installed; fix and re-run."; exit 1; }
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null \
 	  || { echo "ERROR: could not register the Jupyter kernel."; exit 1; }
+	$(BIN)/python -m course_lib.classroom.lab_settings >/dev/null \
+	  || { echo "ERROR: could not write the course's JupyterLab settings."; exit 1; }
 	@touch $@
 
 workspace: $(STAMP)

@@ -105,7 +105,7 @@ def test_momentum_by_name_drives_the_real_sgd_exactly_like_the_velocity_equation
     lr32 = float(np.float32(lr))
     p, v = np.array(land.start), np.zeros(2)
     for t in range(1, steps + 1):
-        # Keras casts momentum to the variable's dtype through float32 (DESIGN.md §2).
+        # Keras casts momentum to the variable's dtype through float32 (CONTRIBUTING.md §3).
         v = float(np.float32(mu)) * v - lr32 * land.gradient(p)
         p = p + v
         np.testing.assert_allclose(run.points[t], p, rtol=1e-12, atol=1e-15)
