@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 
+from ._checks import check_number
 from ._names import snake_case
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
@@ -96,13 +97,19 @@ class Initializer:
 
 
 class Constant(Initializer):
-    """Every weight equal to ``value``.  Mirrors ``keras.initializers.Constant``."""
+    """Every weight equal to ``value``, a scalar.  Mirrors ``keras.initializers.Constant``.
+
+    As in Keras, the value passes through float32 on its way to the weights:
+    ``ops.cast(0.37, "float64")`` first makes a float32 tensor, so a float64
+    weight holds 0.3700000047683716, not 0.37.
+    """
 
     def __init__(self, value=0.0):
+        check_number("value", value)   # Keras: "Only scalar values are allowed"
         self.value = value
 
     def _draw(self, shape, dtype, rng):
-        return np.full(shape, self.value, dtype=dtype)
+        return np.full(shape, np.float32(self.value), dtype=dtype)
 
     def get_config(self):
         return {"value": self.value}

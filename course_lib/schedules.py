@@ -1,10 +1,18 @@
 """Learning-rate schedules: callables ``lr = schedule(step)``.
 
 Mirrors ``keras.optimizers.schedules``: same class names, argument names and
-defaults, and the same formulas written in the same order, so that in float64
-our values equal Keras's to ~1e-16.  (Keras computes in the dtype of
-``initial_learning_rate``: a Python float becomes a float32 tensor, so plain
-Keras schedules agree with ours only to float32 precision, ~1e-7 relative.)
+defaults, and the same formulas written in the same order.  We compute in
+float64.  Keras computes in the dtype of ``initial_learning_rate`` and casts
+every other hyperparameter to it, so how close the two are depends on how the
+Keras schedule is built:
+
+- every float hyperparameter given as a numpy float64: equal to ~1e-16
+  (measured: bit for bit; ``keras_check.keras_schedule_like`` builds it so);
+- plain Python floats, the everyday way: Keras rounds them through float32 and
+  computes in float32.  Relative to the initial rate the difference is ~1e-7,
+  but it grows where a rounded hyperparameter is raised to a power: after 1000
+  steps of ``ExponentialDecay(0.1, 7, 0.9)`` the two differ by 4e-6 relative
+  (float32's 0.9 is 2.4e-8 off, and 0.9**143 multiplies that by 143).
 
 ``step`` is the optimizer's iteration counter, starting at 0.  Every schedule
 returns a Python float.
@@ -270,7 +278,9 @@ class CosineDecayRestarts(LearningRateSchedule):
                      f_i = (f - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i
         lr(t) = initial_learning_rate * ((1 - alpha) * m_mul**i * 0.5 * (1 + cos(pi f_i)) + alpha)
 
-    (As in Keras, the floor ``alpha`` is not scaled by m_mul**i.)
+    (As in Keras, the floor ``alpha`` is not scaled by m_mul**i.)  With t_mul < 1 the
+    periods shrink and all of them last first_decay_steps / (1 - t_mul) steps together:
+    a later step raises ValueError naming the cause, where Keras returns NaN.
     """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
@@ -290,6 +300,14 @@ class CosineDecayRestarts(LearningRateSchedule):
             i_restart = math.floor(fraction)
             return i_restart, fraction - i_restart
         # Periods grow geometrically: sum_{k<i} t_mul**k = (1 - t_mul**i) / (1 - t_mul).
+        if t_mul < 1.0 and fraction * (1.0 - t_mul) >= 1.0:
+            # Shrinking periods add up to first_decay_steps / (1 - t_mul) steps in all; past
+            # that there is no period left (the log below would be of a number <= 0).
+            raise ValueError(
+                f"CosineDecayRestarts is undefined at step {fraction * self.first_decay_steps:g}: with "
+                f"t_mul={t_mul} < 1 the periods shrink, and all of them together last "
+                f"first_decay_steps / (1 - t_mul) = {self.first_decay_steps / (1.0 - t_mul):g} steps "
+                "(Keras returns NaN there). Use t_mul >= 1, or stop before that step.")
         i_restart = math.floor(math.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
         sum_r = (1.0 - t_mul**i_restart) / (1.0 - t_mul)
         return i_restart, (fraction - sum_r) / t_mul**i_restart
