@@ -2,6 +2,7 @@
 
 Usage:
     python -m course_lib.classroom.grade PATH... [--source DIR] [--out DIR] [--timeout S] [--memory-mb M] [--jobs N]
+                                         [--submission-timeout S] [--deadline S] [--unsafe-no-sandbox]
 
 PATH is a submitted notebook or a folder of them (searched recursively).  For each one:
 
@@ -9,18 +10,22 @@ PATH is a submitted notebook or a folder of them (searched recursively).  For ea
    the learner's answer cells (matched by nbgrader ``grade_id``) and the cells they added,
    but the source's test cells, with their hidden tests.  Edited test cells are ignored
    (and noted); a deleted answer cell scores 0 for its task.
-2. **Execute** it in a separate kernel process with a per-cell time limit and an
-   address-space limit (:mod:`course_lib.classroom.sandbox_kernel`).  A cell that times out or
-   kills the kernel (``os._exit``, a crash) is recorded; the kernel is restarted, the
-   answer cells that ran before are replayed, and grading continues.  Student code never
-   runs in the grader's own process.
+2. **Execute** it, judging outside (:mod:`course_lib.classroom.judge`): the set-up, answer and
+   added cells run in a worker inside a bubblewrap sandbox (:mod:`course_lib.classroom.sandbox`);
+   the test cells run here, in the grader's process, where each answer's name is bound to the
+   learner's function in the worker and results come back as plain data.  A cell that times out
+   or kills the worker is recorded; the worker is restarted in a fresh sandbox, earlier cells are
+   replayed, and grading continues, all within the submission's wall-clock cap.
 3. **Grade** each test cell as nbgrader does: an error scores 0 (the reason is the
    exception), a number as the cell's result is partial credit (the visible checks of
-   :mod:`course_lib.classroom.feedback` return one), anything else earns full points.
+   :mod:`course_lib.classroom.feedback` return one), anything else earns full points.  A task
+   whose answers use a name the source forbids for it scores 0 with the reason.
 
 Writes ``OUT/grades.csv`` (submission, task, points, max_points, reason) and a readable
-``OUT/feedback/<submission>.md`` per submission.  Submissions are graded in parallel
-(``--jobs``, default 2); a broken submission never stops the batch.
+``OUT/feedback/<submission>.md`` per submission, atomically, after every submission.  Each
+submission is graded in a process of its own (``--jobs`` at a time, :mod:`course_lib.classroom.batch`):
+one that dies or overruns is retried once, then scored 0 with the reason; the exit code is 1 when
+any submission could not be graded.
 """
 from __future__ import annotations
 
