@@ -225,7 +225,7 @@ def _why_exhausted(session: Session, deadline: float) -> str:
 
 def _failure_reason(outcome: Outcome, timeout: int, memory_mb: int) -> str:
     if outcome.status == "timeout":
-        return f"timeout: a cell ran longer than {timeout} s (infinite loop?)"
+        return f"timeout: a cell, or one call of a function, ran longer than {timeout:g} s (infinite loop?)"
     if outcome.status == "died":
         return "the kernel died (os._exit, exit(), a crash or exhausted memory); it was restarted in a fresh sandbox"
     if outcome.status == "not run":
@@ -520,7 +520,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: exercises/source)")
     parser.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: ./graded)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                        help="seconds per cell: an answer cell, or a test cell with all its calls (default 30)")
+                        help="seconds per answer cell, and per call a test makes to a learner's function (default 30)")
     parser.add_argument("--submission-timeout", type=float, default=DEFAULT_SUBMISSION_TIMEOUT_S,
                         help="wall-clock seconds for one submission, restarts included (default 300)")
     parser.add_argument("--deadline", type=float, default=None,

@@ -170,7 +170,6 @@ class Session:
         self.worker: SandboxedWorker | None = None
         self.replay: list[str] = []   # cells that ran without killing the worker: they rebuild its state
         self.restarts = 0
-        self.call_deadline = deadline
 
     # ---------------------------------------------------------------- life cycle
     def _ensure_worker(self) -> None:
@@ -249,7 +248,6 @@ class Session:
     def run_test(self, code: str, namespace: dict, answer_names: list[str]) -> Outcome:
         """Run a test cell here, with the answers bound to the worker; the verdict never leaves this process."""
         output = io.StringIO()
-        self.call_deadline = self._cell_deadline()
         try:
             self.bind(answer_names, namespace)
             value = _exec_cell(code, namespace, output)
@@ -273,10 +271,11 @@ class Session:
             return len(callbacks)
 
         self._ensure_worker()
+        deadline = self._cell_deadline()  # each call of the learner's function gets the per-cell limit
         self.worker.send({"op": "call", "target": target, "args": wire.encode(list(args), handle_of),
                           "kwargs": wire.encode(dict(kwargs), handle_of)})
         while True:
-            message = self.worker.receive(self.call_deadline)
+            message = self.worker.receive(deadline)
             if message.get("op") != "callback":
                 break
             self.worker.send(self._callback(callbacks, message))
