@@ -29,7 +29,7 @@ Tools the lessons call
 The course machinery (subpackage ``classroom``; learners meet only ``classroom.feedback``)
 - ``classroom.feedback``   instant feedback for exercise answers
 - ``classroom.refs``       trusted reference answers, one module per exercise set
-- ``classroom.build``, ``classroom.grade``, ``classroom.sandbox_kernel``   learner versions, the autograder
+- ``classroom.build``, ``classroom.grade`` (with ``sandbox``, ``worker``, ``judge``, ``wire``, ``batch``)   learner versions, the autograder
 - ``classroom.workspace``, ``classroom.notebook_runner``   the learner's own copies, executing notebooks
 
 ``_checks`` holds every argument validator, so one rule has one wording.
