@@ -195,15 +195,28 @@ class Workshop:
             errors.append(f"stop: {exc}")
         self._remember_uids()
         self.left_after_stop = self.leftover_processes()   # stopping the hub should have ended them all
-        for name in self.accounts:
-            with contextlib.suppress(KeyError):
-                pwd.getpwnam(name)
-                # a server that outlived the hub would keep userdel from working: end it first
-                subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
-                subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
+        learners = [n for n in self.accounts if n != self.instructor and _exists(n)]
+        if learners:
+            try:
+                self.sh("remove-learner", *learners, timeout=60)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(f"remove-learner: {exc}")
+        # whatever is left (the instructor, or what remove-learner could not remove)
+        for name in filter(_exists, self.accounts):
+            # a server that outlived the hub would keep userdel from working: end it first
+            subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+            subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
         subprocess.run(["groupdel", self.group], capture_output=True)
         shutil.rmtree(self.directory, ignore_errors=True)
         return errors
+
+
+def _exists(account: str) -> bool:
+    try:
+        pwd.getpwnam(account)
+        return True
+    except KeyError:
+        return False
 
 
 class Learner:
@@ -287,3 +300,11 @@ def solve(released_nb):
         if is_answer_cell(cell):
             cell.source = answers[grade_id(cell)]
     return nb
+
+
+def grades(course_dir: Path, learners) -> dict[str, tuple[float, float]]:
+    """{learner: (score, max score)} of the warm-up set, from the instructor's nbgrader gradebook."""
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course_dir}/gradebook.db") as gb:
+        found = {name: gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, name) for name in learners}
+        return {name: (nb.score, nb.max_score) for name, nb in found.items()}

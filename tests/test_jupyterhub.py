@@ -87,7 +87,7 @@ def _run_day() -> Day:
         day.submitted_folders = sorted(str(p.relative_to(submitted)) for p in submitted.glob("*/*"))
         workshop.nbgrader("autograde", hw.ASSIGNMENT, "--create")
         day.seconds["graded"] = time.monotonic() - t0
-        day.scores = _scores(workshop.course_dir, day.learners)
+        day.scores = hw.grades(workshop.course_dir, day.learners)
 
     finally:
         if workshop is not None:
@@ -100,14 +100,6 @@ def _run_day() -> Day:
         subprocess.run(["rm", "-rf", str(base)], check=False)
         day.seconds["total"] = time.monotonic() - t0
     return day
-
-
-def _scores(course_dir: Path, learners: dict) -> dict:
-    from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{course_dir}/gradebook.db") as gb:
-        return {name: (gb.find_submission_notebook(hw.ASSIGNMENT, hw.ASSIGNMENT, name).score,
-                       gb.find_submission_notebook(hw.ASSIGNMENT, hw.ASSIGNMENT, name).max_score)
-                for name in learners}
 
 
 @pytest.fixture(scope="module")
