@@ -69,6 +69,25 @@ def _system_python() -> Path | None:
     return None
 
 
+def open_ancestors_for_all(path: Path) -> list[tuple[Path, int]]:
+    """Let every account *search* (not list) the folders above ``path``: the learners' servers import
+    the course's packages from there.  A checkout under a private folder (``/root``, mode 700) would
+    otherwise hide them.  Returns ``[(folder, old mode)]`` for :func:`restore_modes`."""
+    changed = []
+    for folder in reversed(Path(path).resolve().parents):
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+            changed.append((folder, stat.S_IMODE(mode)))
+    return changed
+
+
+def restore_modes(changed: list[tuple[Path, int]]) -> None:
+    """Undo :func:`open_ancestors_for_all`."""
+    for folder, mode in reversed(changed):
+        folder.chmod(mode)
+
+
 def shared_environment(dest: Path) -> Path:
     """An environment with this test's packages that every learner's Unix account can run.
 
