@@ -5,7 +5,7 @@ import math
 import numbers
 
 __all__ = ["check_int", "check_number", "check_non_negative", "check_optional_positive",
-           "check_fraction", "check_betas"]
+           "check_positive", "check_fraction", "check_betas", "check_choice"]
 
 
 def check_int(name: str, value, minimum: int = 1) -> int:
@@ -19,13 +19,19 @@ def check_int(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_fraction(name, value, low_inclusive=True):
-    """Raise ValueError unless ``0 <= value < 1`` (``0 < value < 1`` if not ``low_inclusive``)."""
+def check_fraction(name, value, low_inclusive=True, high_inclusive=False):
+    """Raise ValueError unless ``0 <= value < 1``; the bounds' inclusion is chosen by the flags.
+
+    The default ``[0, 1)`` suits decay rates (beta_1, rho: 1 would never forget);
+    ``high_inclusive=True`` gives ``[0, 1]`` (label smoothing, a fraction of the steps).
+    """
     check_number(name, value)
     low_ok = value >= 0 if low_inclusive else value > 0
-    if not (low_ok and value < 1):
-        interval = "[0, 1)" if low_inclusive else "(0, 1)"
+    high_ok = value <= 1 if high_inclusive else value < 1
+    if not (low_ok and high_ok):
+        interval = ("[" if low_inclusive else "(") + "0, 1" + ("]" if high_inclusive else ")")
         raise ValueError(f"`{name}` must be a float in {interval}. Received: {name}={value!r}")
+    return float(value)
 
 
 def check_betas(beta_1, beta_2, epsilon=None):
@@ -49,6 +55,14 @@ def check_number(name, value):
         raise TypeError(f"`{name}` must be a float. Received: {name}={value!r}")
 
 
+def check_positive(name, value):
+    """``value`` as a float; raise unless it is a finite number ``> 0``."""
+    check_number(name, value)
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"`{name}` must be a finite float > 0. Received: {name}={value!r}")
+    return float(value)
+
+
 def check_optional_positive(name, value):
     """Raise unless ``value`` is None or a finite number ``> 0``."""
     if value is None:
@@ -56,3 +70,10 @@ def check_optional_positive(name, value):
     check_number(name, value)
     if not (value > 0 and math.isfinite(value)):
         raise ValueError(f"`{name}` must be None or a finite float > 0. Received: {name}={value!r}")
+
+
+def check_choice(name, value, choices):
+    """Raise ValueError unless ``value`` is one of ``choices`` (compared with ``==``)."""
+    if value not in tuple(choices):
+        raise ValueError(f"`{name}` must be one of {list(choices)}. Received: {name}={value!r}")
+    return value
