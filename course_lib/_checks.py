@@ -4,8 +4,11 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 __all__ = ["check_int", "check_number", "check_non_negative", "check_optional_positive",
-           "check_positive", "check_fraction", "check_betas", "check_choice"]
+           "check_positive", "check_fraction", "check_betas", "check_choice",
+           "check_name", "check_point"]
 
 
 def check_int(name: str, value, minimum: int = 1) -> int:
@@ -77,3 +80,29 @@ def check_choice(name, value, choices):
     if value not in tuple(choices):
         raise ValueError(f"`{name}` must be one of {list(choices)}. Received: {name}={value!r}")
     return value
+
+
+def check_name(argument, value, table, what, titles=None):
+    """``table[key]`` for the key that the string ``value`` names, in any case.
+
+    ``titles`` maps a key to a second accepted name (a landscape's title).  A non-string is
+    a TypeError, an unknown name a ValueError listing the valid names; both name ``argument``.
+    """
+    if not isinstance(value, str):
+        article = "an" if what[0] in "aeiou" else "a"
+        raise TypeError(f"{argument} must be a str naming {article} {what}, got {type(value).__name__}")
+    wanted = value.strip().lower()
+    for key, item in table.items():
+        if wanted in (key.lower(), (titles or {}).get(key, key).lower()):
+            return item
+    raise ValueError(f"unknown {what} {value!r} for {argument}; valid names: {', '.join(table)}")
+
+
+def check_point(name, point):
+    """``point`` as a pair of floats ``(x, y)``; ValueError unless it is a finite point of shape (2,)."""
+    arr = np.asarray(point, dtype=np.float64)
+    if arr.shape != (2,):
+        raise ValueError(f"{name} must be a point [x, y] of shape (2,), got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {arr.tolist()}")
+    return float(arr[0]), float(arr[1])
