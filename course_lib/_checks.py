@@ -6,9 +6,10 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_int", "check_number", "check_non_negative", "check_optional_positive",
+__all__ = ["check_int", "check_number", "check_finite", "check_non_negative", "check_optional_positive",
            "check_positive", "check_fraction", "check_betas", "check_choice",
-           "check_name", "check_point"]
+           "check_name", "check_point", "check_shape", "check_float_dtype",
+           "check_vector"]
 
 
 def check_int(name: str, value, minimum: int = 1) -> int:
@@ -46,10 +47,19 @@ def check_betas(beta_1, beta_2, epsilon=None):
 
 
 def check_non_negative(name, value):
-    """Raise ValueError unless ``value`` is a finite number ``>= 0``."""
+    """``value`` as a float; raise ValueError unless it is a finite number ``>= 0``."""
     check_number(name, value)
     if not value >= 0 or math.isinf(value):
         raise ValueError(f"`{name}` must be a finite float >= 0. Received: {name}={value!r}")
+    return float(value)
+
+
+def check_finite(name, value):
+    """``value`` as a float; raise ValueError unless it is a finite number (NaN and inf refused)."""
+    check_number(name, value)
+    if not math.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite float. Received: {name}={value!r}")
+    return float(value)
 
 
 def check_number(name, value):
@@ -106,3 +116,34 @@ def check_point(name, point):
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {arr.tolist()}")
     return float(arr[0]), float(arr[1])
+
+
+def check_shape(name, shape):
+    """``shape`` as a tuple of ints; TypeError unless it is a sequence of integers, ValueError if one is < 0."""
+    try:
+        shape = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a tuple of ints. Received: {name}={shape!r}") from None
+    if any(d < 0 for d in shape):
+        raise ValueError(f"`{name}` must have dimensions >= 0. Received: {name}={shape}")
+    return shape
+
+
+def check_float_dtype(name, dtype):
+    """``dtype`` as a numpy dtype; ValueError unless it is a floating-point type (float32, float64...)."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"`{name}` must be a floating-point dtype. Received: {name}={dtype!r}") from None
+    if not np.issubdtype(resolved, np.floating):
+        raise ValueError(f"`{name}` must be a floating-point dtype. Received: {name}={dtype!r}")
+    return resolved
+
+
+def check_vector(name, values, min_size=0):
+    """``values`` as a 1-D float64 array; ValueError unless it is 1-D with at least ``min_size`` entries."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1 or arr.size < min_size:
+        at_least = f" of at least {min_size} numbers" if min_size else " of numbers"
+        raise ValueError(f"`{name}` must be a 1-D sequence{at_least}. Received shape {arr.shape}")
+    return arr

@@ -32,7 +32,7 @@ import warnings
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_choice, check_int
 
 __all__ = ["Callback", "History", "ReduceLROnPlateau", "EarlyStopping"]
 
@@ -132,10 +132,8 @@ class _MonitorCallback(Callback):
 
     def __init__(self, monitor, mode, min_delta):
         super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"Argument `mode` must be 'auto', 'min' or 'max'. Received: mode={mode!r}")
         self.monitor = monitor
-        self.mode = mode
+        self.mode = check_choice("mode", mode, ("auto", "min", "max"))
         self.min_delta = abs(float(min_delta))
         self.maximize = self._direction() == "max"
         if not self.maximize:

@@ -20,31 +20,24 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._checks import check_name, check_point
+from ._checks import check_name, check_point, check_vector
 
 __all__ = ["loss_grid", "grid_argmin", "Landscape", "LANDSCAPES", "get_landscape"]
 
 Point = tuple[float, float]
 
 
-def _axis(name, values):
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 1 or values.size < 2:
-        raise ValueError(f"Argument `{name}` must be a 1-D array of at least 2 grid values; got shape {values.shape}.")
-    return values
-
-
 def loss_grid(loss, w0_values, w1_values) -> np.ndarray:
     """Z[i, j] = loss(np.array([w0_values[j], w1_values[i]])), shape (len(w1_values), len(w0_values))."""
     if not callable(loss):
         raise TypeError(f"Argument `loss` must be a function of a 2-element array. Received: {type(loss).__name__}")
-    a, b = _axis("w0_values", w0_values), _axis("w1_values", w1_values)
+    a, b = check_vector("w0_values", w0_values, 2), check_vector("w1_values", w1_values, 2)
     return np.array([[float(loss(np.array([a_j, b_i]))) for a_j in a] for b_i in b])
 
 
 def grid_argmin(w0_values, w1_values, Z) -> np.ndarray:
     """The grid point (w0, w1) where Z is smallest (NaN entries ignored)."""
-    a, b = _axis("w0_values", w0_values), _axis("w1_values", w1_values)
+    a, b = check_vector("w0_values", w0_values, 2), check_vector("w1_values", w1_values, 2)
     Z = np.asarray(Z, dtype=np.float64)
     if Z.shape != (b.size, a.size):
         raise ValueError(f"Argument `Z` must have shape (len(w1_values), len(w0_values)) = {(b.size, a.size)}; got {Z.shape}.")

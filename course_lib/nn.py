@@ -32,12 +32,11 @@ import numbers
 import numpy as np
 
 from . import autodiff as ad
-from ._checks import check_int
+from ._checks import check_float_dtype, check_fraction, check_int
 from ._names import snake_case
 from . import initializers, losses, optimizers, regularizers
 from .callbacks import History
 from .data import batch_indices, num_batches
-from ._checks import check_fraction
 
 __all__ = [
     "Layer", "Dense", "Activation", "Dropout", "BatchNormalization", "Residual",
@@ -356,9 +355,7 @@ class Sequential:
         self.layers = []
         for layer in layers or []:
             self.add(layer)
-        self.seed, self.dtype, self.name = seed, np.dtype(dtype), name
-        if not np.issubdtype(self.dtype, np.floating):
-            raise TypeError(f"`dtype` must be a float type. Received: dtype={dtype!r}")
+        self.seed, self.dtype, self.name = seed, check_float_dtype("dtype", dtype), name
         self.built, self.input_dim = False, None
         self.optimizer = self.loss = None
         self.metrics = []
