@@ -12,7 +12,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from course_lib.widgets.explorer import optimizer_explorer, schedule_explorer  # noqa: E402
+from course_lib.widgets.optimizer_explorer import optimizer_explorer  # noqa: E402
+from course_lib.widgets.schedule_explorer import schedule_explorer  # noqa: E402
 
 BUDGET_S = 0.5
 REPEATS = 7

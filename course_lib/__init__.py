@@ -21,7 +21,7 @@ Tools the lessons call
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
 - ``lr_finder``     the learning-rate range test
-- ``landscape``     loss landscapes on a grid of two parameters
+- ``landscape``     loss landscapes on a grid of two parameters; the 2-D test surfaces (Rosenbrock...)
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)

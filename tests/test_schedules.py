@@ -248,3 +248,16 @@ def test_bad_input_raises_value_error_naming_the_argument(make, argument):
 def test_non_number_is_a_type_error():
     with pytest.raises(TypeError, match="decay_steps"):
         S.ExponentialDecay(0.1, "ten", 0.9)
+
+
+@pytest.mark.parametrize("ours", [S.CyclicLR(0.01, 0.1, step_size=7, mode="triangular2"), S.OneCycle(0.1, 40)],
+                         ids=["CyclicLR", "OneCycle"])
+def test_tabulated_keras_schedule_replays_ours_in_float32(ours):
+    """Schedules without a Keras twin reach Keras as a table: the same rates (float32), held after the end."""
+    from course_lib.keras_check import tabulated_keras_schedule
+
+    twin = tabulated_keras_schedule(ours, 41)
+    assert isinstance(twin, keras.optimizers.schedules.LearningRateSchedule)
+    theirs = np.array([float(twin(step)) for step in range(45)])
+    expected = np.float32([ours(min(step, 40)) for step in range(45)])
+    np.testing.assert_array_equal(theirs, expected)
