@@ -15,10 +15,9 @@ import os
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from broken_submissions import KINDS, ROOT, TOTAL, Kind, max_points, solved_nb, with_answer, write_submission
+from broken_submissions import KINDS, ROOT, TOTAL, Kind, max_points, write_submission
 from course_lib.classroom import grade
 from course_lib.classroom.build import source_notebooks
 from course_lib.classroom.judge import Outcome, Session

@@ -27,7 +27,7 @@ if NO_SANDBOX and os.environ.get("CI", "").lower() != "true":
 MARKER = "gr4der-attack-marker"   # any process or file an attack leaves behind carries this
 WRONG_MSE = "def mse(y_true, y_pred):\n    return np.sqrt(np.mean((y_true - y_pred) ** 2))"
 
-HOOKS = f"""
+HOOKS = """
 ip = get_ipython()
 ip.showtraceback = lambda *a, **k: None                     # hide failures
 ip.input_transformers_post.append(lambda lines: [l.replace('assert', 'pass;') for l in lines])

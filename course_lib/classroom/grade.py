@@ -415,6 +415,7 @@ def write_reports(results: list[SubmissionResult], out_dir: Path) -> None:
 
 
 def write_feedback(r: SubmissionResult, out_dir: Path) -> None:
+    """Write the submission's readable report to ``out_dir/feedback/<submission>.md``, atomically."""
     target = out_dir / "feedback" / f"{r.submission}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(target, feedback_markdown(r))

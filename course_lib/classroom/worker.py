@@ -205,6 +205,7 @@ def _parameter_names(fn) -> list[str]:
 # ================================================================ main
 
 def main(argv: list[str]) -> None:
+    """Start the worker inside the sandbox: drop privileges, set the limits, then serve requests."""
     parser = argparse.ArgumentParser(prog="python -m course_lib.classroom.worker")
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--max-processes", type=int, default=0)
