@@ -76,8 +76,7 @@ def _png(fig, dpi=80):
 class PCAExplorer:
     """Holds the fitted PCA, the digits shown and the widget; :meth:`redraw` redraws for the slider's k.
 
-    ``widget`` is the ipywidgets box to display (the notebook shows the explorer itself, through
-    ``_ipython_display_``); ``slider`` is the k slider; ``last_draw_seconds`` times the last redraw.
+    ``widget`` is the ipywidgets box to display (the notebook shows the explorer itself, as that widget); ``slider`` is the k slider; ``last_draw_seconds`` times the last redraw.
     """
 
     def __init__(self, X, n_digits=8, k=5):
@@ -117,10 +116,12 @@ class PCAExplorer:
         self.redraws += 1
         self.last_draw_seconds = time.perf_counter() - begin
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        """Shown in a notebook as its widget; the text form is this object's stable repr (for nbval)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self):  # stable text for nbval (no widget ids, no PNG bytes)
         return f"PCAExplorer(k={self.slider.value}, digits={len(self.images)})"
