@@ -23,6 +23,7 @@ SOURCE_DIR = ROOT / "exercises" / "source"
 SOURCE = SOURCE_DIR / "00_warmup.ipynb"
 OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
+OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -166,6 +167,15 @@ KINDS: dict[str, Kind] = {
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
                                           6.0, "gd_numgrad_check", 0.0, "answer cell 'gd_numgrad' failed: SyntaxError",
                                           source=GRADIENT_DESCENT),
+    # a mistake the check recognises and names; its hidden test then takes the task's points
+    "recognised mistake (08)": Kind(with_answer("ovhd_soft", "def soft_threshold(v, threshold):\n"
+                                                "    return v - threshold * np.sign(v)"),
+                                    9.0, "ovhd_soft_check", 0.0, "hidden test: random 7x5 array", source=OVERFITTING,
+                                    visible="recognised mistake: you shrink every coordinate by the threshold"),
+    "dropout scaled the old way (08)": Kind(with_answer("ovhd_dropout", "def inverted_dropout(x, keep_mask, rate):\n"
+                                                        "    return x * keep_mask * (1 - rate)"),
+                                            9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
+                                            source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
 }
 
 
