@@ -250,3 +250,21 @@ def test_walkthrough_from_an_empty_folder_to_a_gradebook(tmp_path):
     assert rows["carol"]["points"] == "0" and rows["carol"]["max_points"] == f"{TOTAL:g}"
     assert "Task 1 — Mean squared error" in (home / "teaching" / "optim-2025" / "graded" / "feedback" / "bob"
                                              / "00_warmup.md").read_text()
+
+
+# ================================================================ the cause first, and "infinite loop?" only on evidence
+
+def test_reasons_lead_with_the_cause_and_suggest_a_loop_only_on_evidence():
+    from course_lib.classroom.explain import answer_failures, task_reason
+    from course_lib.classroom.judge import Outcome
+    timed_out = answer_failures(["warmup_mse"], {"warmup_mse": Outcome("timeout")}, 5, 1024)
+    reason = task_reason(Outcome("error", "NameError", "name 'mse' is not defined"), "", timed_out, 0, 2, 5, 1024)
+    assert reason == ("your answer cell failed: timeout: it ran longer than the 5 s limit (infinite loop?); "
+                      "so the test failed: NameError: name 'mse' is not defined")
+    after_cases = task_reason(Outcome("timeout"), "✓ case 1: mse(...)", [], 0, 2, 5, 1024)
+    assert "infinite loop?" not in after_cases and "too slow" in after_cases
+    grew = "✗ case 1: mse(...): raised MemoryError\n0 of 1 cases passed: 0 / 2 points"
+    big = "✗ case 1: mse(...): raised MemoryError: Unable to allocate 16.0 GiB for an array\n0 of 1 cases passed: 0 / 2 points"
+    assert "(infinite loop?)" in task_reason(Outcome("ok", result=0.0), grew, [], 0, 2, 5, 1024)
+    assert "infinite loop" not in task_reason(Outcome("ok", result=0.0), big, [], 0, 2, 5, 1024)
+    assert "check its shape" in task_reason(Outcome("ok", result=0.0), big, [], 0, 2, 5, 1024)

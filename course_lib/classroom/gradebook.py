@@ -118,6 +118,7 @@ def summarize(grades: list[dict], roster: list[str] | None = None, due: dict[str
 
 
 def to_csv(rows: list[dict]) -> str:
+    """The gradebook rows as CSV text (header first)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS)
     writer.writeheader()

@@ -68,6 +68,7 @@ def merge(previous: list[dict], results) -> list[dict]:
 
 
 def write_grades(rows: list[dict], path: Path) -> None:
+    """Write the rows to grades.csv, atomically."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -100,10 +101,12 @@ def feedback_markdown(r) -> str:
 
 
 def feedback_path(out_dir: Path, student: str, set_name: str) -> Path:
+    """``OUT/feedback/<student>/<set>.md``."""
     return Path(out_dir) / FEEDBACK / student / f"{set_name or 'unknown'}.md"
 
 
 def write_feedback(r, out_dir: Path) -> None:
+    """Write (replace) one submission's feedback file, atomically."""
     target = feedback_path(out_dir, r.student, r.set_name)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, feedback_markdown(r))
