@@ -159,13 +159,13 @@ KINDS: dict[str, Kind] = {
                                         7.0, "warmup_mse_check", 0.0, "wrong dtype: expected float32, got Python float"),
     "answer cell fails after its def": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    return np.mean((y_true - y_pred) ** 2)\n"
                                                                       "raise RuntimeError('left over')"),
-                                            TOTAL, "warmup_mse_check", 2.0, "answer cell 'warmup_mse' failed: RuntimeError: left over"),
+                                            TOTAL, "warmup_mse_check", 2.0, "your answer cell failed: RuntimeError: left over"),
     # the answer patches `ref` in its own process: the checks, which run in the grader, never see it
     "patches ref": Kind(with_answer("optim_grid", GRID_PATCHES_REF), 6.0, "optim_grid_check", 0.0,
                         "hidden test: a grid with different spacings", source=OPTIM, visible="0 of 3 cases passed"),
     # the hidden tests of an earlier task must not define `numerical_gradient` for a broken Task 4
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
-                                          6.0, "gd_numgrad_check", 0.0, "answer cell 'gd_numgrad' failed: SyntaxError",
+                                          6.0, "gd_numgrad_check", 0.0, "your answer cell failed: SyntaxError",
                                           source=GRADIENT_DESCENT),
     # a mistake the check recognises and names; its hidden test then takes the task's points
     "recognised mistake (08)": Kind(with_answer("ovhd_soft", "def soft_threshold(v, threshold):\n"

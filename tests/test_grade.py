@@ -103,7 +103,8 @@ def test_batch_of_20_is_graded_and_reported(batch):
     with open(out / "grades.csv") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == sum(len(r.tasks) for r in results)
-    assert set(rows[0]) == {"submission", "task", "points", "max_points", "reason"}
+    assert list(rows[0]) == ["student", "set", "task", "title", "points", "max_points", "reason", "seconds",
+                             "submitted_at", "submission"]
     for r in results:
         feedback = (out / "feedback" / f"{r.submission}.md").read_text()
         assert f"{r.points:g} / {r.max_points:g} points" in feedback
@@ -149,17 +150,18 @@ def test_cli_writes_reports_and_rejects_missing_paths(tmp_path, capsys):
     path = write_submission("solved", KINDS["solved"], tmp_path / "subs")
     assert grade.main([str(path), "--out", str(tmp_path / "out"), "--timeout", "20"]) == 0
     assert (tmp_path / "out" / "grades.csv").read_text().count("\n") == 6
-    assert (tmp_path / "out" / "feedback" / "00_warmup.md").exists()
+    assert (tmp_path / "out" / "feedback" / "solved" / "00_warmup.md").exists()
     assert grade.main([str(tmp_path / "nope")]) == 2
     assert "no such submission" in capsys.readouterr().err
 
 
-def test_clashing_submission_names_are_told_apart_by_the_folder_given(tmp_path):
-    """Two folders holding alice/00_warmup.ipynb: names say which folder, never the absolute path."""
-    for group in ("a/morning", "a/evening", "b/morning"):
+def test_clashing_students_are_told_apart_and_named_after_their_folder(tmp_path):
+    """Two folders holding alice/00_warmup.ipynb: the second is graded as alice-2, never overwriting the first."""
+    for group in ("a/morning", "a/evening"):
         write_submission("alice", KINDS["solved"], tmp_path / group)
-    found = grade.find_submissions([str(tmp_path / g) for g in ("a/morning", "a/evening", "b/morning")])
-    assert [n for _, n in found] == ["morning__alice__00_warmup", "evening__alice__00_warmup",
-                                     "morning__alice__00_warmup-2"]
-    single = grade.find_submissions([str(tmp_path / "a/morning")])
-    assert [n for _, n in single] == ["alice/00_warmup"]
+    sources = grade.load_sources(grade.SOURCE_DIR)
+    found, notes = grade.plan([str(tmp_path / g) for g in ("a/morning", "a/evening")], sources)
+    assert [(s.student, s.label) for s in found] == [("alice", "alice/00_warmup.ipynb"), ("alice-2", "alice/00_warmup.ipynb")]
+    assert list(notes) == [1] and "graded as student 'alice-2'" in notes[1]
+    for given in ("a/morning", "a/morning/alice", "a/morning/alice/00_warmup.ipynb"):
+        assert [s.student for s in grade.collect.find_submissions([str(tmp_path / given)])] == ["alice"]

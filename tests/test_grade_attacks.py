@@ -187,7 +187,7 @@ def _read_csv(path: Path) -> list[dict]:
 
 
 def _points(rows, student: str) -> dict:
-    return {r["task"]: (float(r["points"]), r["reason"]) for r in rows if r["submission"].startswith(student + "/")}
+    return {r["task"]: (float(r["points"]), r["reason"]) for r in rows if r["student"] == student}
 
 
 def _student(name: str) -> str:

@@ -99,3 +99,28 @@ def test_untouched_release_gets_zero_in_nbgrader(course):
     assert max_score == max_points(WARMUP) == 9
     assert score == 0, per_cell
     assert set(per_cell) >= {"warmup_mse_check", "warmup_one_step_lr_check"}
+
+
+FEEDBACK_WITHOUT_HIDDEN_TESTS = (
+    "from nbgrader.preprocessors import GetGrades, ClearHiddenTests\n"
+    "from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor\n"
+    "c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]\n")
+
+
+def test_feedback_shows_hidden_tests_unless_configured_not_to(course):
+    """nbgrader's HTML feedback prints the hidden tests' code; INSTRUCTORS.md's config removes it from the cells."""
+    def feedback(student):
+        return (course / "feedback" / student / ASSIGNMENT / f"{WARMUP.stem}.html").read_text()
+
+    _nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
+    assert "hidden test:" in feedback("alice")
+    config = course / "nbgrader_config.py"
+    original = config.read_text()
+    config.write_text(original + FEEDBACK_WITHOUT_HIDDEN_TESTS)
+    try:
+        _nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
+    finally:
+        config.write_text(original)
+    assert "hidden test:" not in feedback("alice")
+    # the limit INSTRUCTORS.md states: a hidden test that fails shows its traceback, which quotes the test's code
+    assert "BEGIN HIDDEN TESTS" in feedback("bob")

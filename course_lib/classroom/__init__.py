@@ -7,6 +7,10 @@ Instructors and contributors use the rest:
 - ``refs``             the trusted reference answers the checks compare with, one module per set
 - ``build``            learner versions from the instructor sources (``make exercises``)
 - ``grade``            the server-free autograder (``python -m course_lib.classroom.grade``)
+- ``collect``          which student, set and submission time a submitted notebook is
+- ``explain``          why a task lost points, cause first, for the student
+- ``reports``          grades.csv and feedback files, merged by (student, set) so regrading is safe
+- ``gradebook``        the gradebook CSV: roster, due dates, late and missing (``python -m course_lib.classroom.gradebook``)
 - ``sandbox``, ``worker``   the bubblewrap sandbox a submission's code runs in, and what runs inside it
 - ``judge``            the test cells run in the grader, calling the learner's functions in the sandbox
 - ``wire``             plain data (JSON, ``.npy`` without pickle) across the sandbox's border

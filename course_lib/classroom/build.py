@@ -11,8 +11,9 @@ written in nbgrader's format, so instructors can also use ``nbgrader generate_as
 - test cells (``nbgrader.grade``, ``points``) end with a visible check from
   :mod:`course_lib.classroom.feedback` and may hold ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``.
 
-The command executes each source (every check and hidden test must pass), writes the
-learner version ``exercises/NN_topic.ipynb`` (solutions replaced by the stub, hidden tests
+The command executes each source (every check and hidden test must pass, and every solution must
+score full points on its own visible check, or it stops with a short message naming the cell),
+writes the learner version ``exercises/NN_topic.ipynb`` (solutions replaced by the stub, hidden tests
 removed, as nbgrader does) and executes it, so it is stored with the friendly
 "not implemented yet" feedback a learner first sees.
 """
@@ -26,6 +27,12 @@ from pathlib import Path
 import nbformat
 
 from course_lib.classroom.notebook_runner import execute
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class BuildError(RuntimeError):
+    """A source that may not be released: a cell failed, or a solution loses points on its own check."""
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIR = ROOT / "exercises" / "source"
@@ -164,11 +171,59 @@ def write_learner_version(source_path: Path, learner_dir: Path = LEARNER_DIR) ->
     return target
 
 
+def _where(nb, index: int | None) -> str:
+    if index is None:
+        return "a cell"
+    gid = grade_id(nb.cells[index])
+    return f"cell {index}" + (f" '{gid}'" if gid else "")
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def check_full_points(name: str, nb) -> None:
+    """Raise BuildError when a test cell's result (the visible check's score) is below the cell's points."""
+    for index, cell in enumerate(nb.cells):
+        if not is_test_cell(cell):
+            continue
+        results = [o.data.get("text/plain", "") for o in cell.outputs if o.output_type == "execute_result"]
+        score = _number(results[-1]) if results else None  # no number: full points, as nbgrader counts it
+        points = float(nbgrader_meta(cell)["points"])
+        if score is not None and score < points:
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            failed = next((ln[1:].strip() for ln in ANSI.sub("", printed).splitlines() if ln.startswith("✗")), "")
+            raise BuildError(f"{name}, {_where(nb, index)}: the solution scores {score:g} / {points:g} on its own "
+                             f"visible check" + (f" ({failed})" if failed else "") +
+                             ": fix the solution or the check's cases")
+
+
+def _run_source(source_path: Path) -> float:
+    """Execute the source; any failure becomes a BuildError with a short, uncoloured message."""
+    from nbclient.exceptions import CellExecutionError
+    try:
+        return execute(source_path, check=lambda nb: check_full_points(source_path.name, nb))
+    except CellExecutionError as err:
+        nb = nbformat.read(source_path, as_version=4)
+        index = getattr(err, "cell_index", None)
+        evalue = ANSI.sub("", str(err.evalue)).strip().splitlines()
+        raise BuildError(f"{source_path.name}, {_where(nb, index)} failed: {err.ename}"
+                         + (f": {evalue[0]}" if evalue else "")) from None
+
+
 def build(source_path: Path, learner_dir: Path = LEARNER_DIR) -> Path:
-    """Execute the source (all checks must pass), then write and execute its learner version."""
+    """Execute the source (all checks must pass with full points), then write and execute its learner version."""
     source_path = Path(source_path)
     print(f"executing {source_path.name} (solutions) ...", end=" ", flush=True)
-    print(f"{execute(source_path):.1f} s")
+    try:
+        seconds = _run_source(source_path)
+    except BuildError:
+        print("failed")
+        raise
+    print(f"{seconds:.1f} s")
     target = write_learner_version(source_path, learner_dir)
     print(f"executing {target.name} (learner version) ...", end=" ", flush=True)
     print(f"{execute(target):.1f} s")
@@ -196,7 +251,11 @@ def main(argv: list[str]) -> int:
         print("no exercise sources in exercises/source/", file=sys.stderr)
         return 1
     for source in sources:
-        build(source)
+        try:
+            build(source)
+        except BuildError as err:
+            print(f"ERROR: {err}", file=sys.stderr)
+            return 1
     return 0
 
 

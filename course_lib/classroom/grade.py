@@ -21,17 +21,18 @@ PATH is a submitted notebook or a folder of them (searched recursively).  For ea
    :mod:`course_lib.classroom.feedback` return one), anything else earns full points.  A task
    whose answers use a name the source forbids for it scores 0 with the reason.
 
-Writes ``OUT/grades.csv`` (submission, task, points, max_points, reason) and a readable
-``OUT/feedback/<submission>.md`` per submission, atomically, after every submission.  Each
-submission is graded in a process of its own (``--jobs`` at a time, :mod:`course_lib.classroom.batch`):
-one that dies or overruns is retried once, then scored 0 with the reason; the exit code is 1 when
-any submission could not be graded.
+Finds the submissions and their students, sets and times with :mod:`course_lib.classroom.collect`
+(``submissions/<student>/<set>.ipynb``).  Writes ``OUT/grades.csv`` (one row per student, set and
+task) and ``OUT/feedback/<student>/<set>.md``, merged by (student, set) so that regrading one student
+or one set replaces exactly those rows and files (:mod:`course_lib.classroom.reports`), atomically,
+after every submission.  Each submission is graded in a process of its own (``--jobs`` at a time,
+:mod:`course_lib.classroom.batch`): one that dies or overruns is retried once, then scored 0 with the
+reason.  The exit code is 1 when any submission could not be graded or read, or matched no set.
 """
 from __future__ import annotations
 
 import argparse
 import copy
-import csv
 import json
 import os
 import re
@@ -42,6 +43,7 @@ from pathlib import Path
 
 import nbformat
 
+from course_lib.classroom import collect, explain, reports
 from course_lib.classroom.build import (SOURCE_DIR, grade_id, is_answer_cell, is_test_cell, nbgrader_meta,
                                   strip_hidden_tests)
 from course_lib.classroom.batch import Job, run_jobs
@@ -64,17 +66,29 @@ class TaskResult:
     max_points: float
     reason: str = ""
     output: str = ""  # what the visible check printed: the learner's per-case feedback
+    title: str = ""   # the task's heading in the source ("Task 1 — Mean squared error")
 
 
 @dataclass
 class SubmissionResult:
-    submission: str
+    student: str
     path: str
-    source: str = ""
+    source: str = ""      # the source notebook's file name ("00_warmup.ipynb"); "" when none matched
     tasks: list[TaskResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    ungraded: str = ""  # why this submission could not be graded (its grading process failed twice)
+    ungraded: str = ""    # why this submission could not be graded (its grading process failed twice)
+    unreadable: str = ""  # why the notebook could not be read, or matched no exercise set
+    set_title: str = ""   # the set's title (the source's first heading)
+    submitted_at: str = ""
+
+    @property
+    def set_name(self) -> str:
+        return Path(self.source).stem
+
+    @property
+    def submission(self) -> str:
+        return f"{self.student}/{self.set_name or Path(self.path).stem}"
 
     @property
     def points(self) -> float:
@@ -167,6 +181,31 @@ def forbidden_names(test_cell) -> list[str]:
     return [str(n) for n in test_cell.metadata.get("grader", {}).get("forbidden_names", [])]
 
 
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
+POINTS_SUFFIX = re.compile(r"\s*\(\s*[0-9.]+\s+points?\s*\)\s*$")
+
+
+def task_titles(nb) -> dict[str, str]:
+    """For each test cell, the last Markdown heading before it ("Task 1 — Mean squared error"), points left off."""
+    titles, heading = {}, ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = HEADING.findall(cell.source)
+            heading = POINTS_SUFFIX.sub("", found[-1]) if found else heading
+        elif is_test_cell(cell):
+            titles[grade_id(cell)] = heading or grade_id(cell)
+    return titles
+
+
+def set_title(nb) -> str:
+    """The set's title: the first Markdown heading of the source."""
+    for cell in nb.cells:
+        found = HEADING.findall(cell.source) if cell.cell_type == "markdown" else []
+        if found:
+            return found[0]
+    return ""
+
+
 def task_answers(nb) -> dict[str, list[str]]:
     """For each test cell, the answer cells it checks: those since the previous test cell."""
     tasks, pending = {}, []
@@ -223,34 +262,11 @@ def _why_exhausted(session: Session, deadline: float) -> str:
 
 # ================================================================ 3. grade the test cells
 
-def _failure_reason(outcome: Outcome, timeout: int, memory_mb: int) -> str:
-    if outcome.status == "timeout":
-        return f"timeout: a cell, or one call of a function, ran longer than {timeout:g} s (infinite loop?)"
-    if outcome.status == "died":
-        return "the kernel died (os._exit, exit(), a crash or exhausted memory); it was restarted in a fresh sandbox"
-    if outcome.status == "not run":
-        return f"not run: {outcome.evalue or 'the worker died too often'}"
-    if outcome.ename == "NotImplementedError":
-        return "not implemented yet (the answer still raises NotImplementedError)"
-    if outcome.ename == "MemoryError":
-        return f"out of memory (limit {memory_mb} MB)"
-    if outcome.ename == "SystemExit":
-        return f"the code called sys.exit({outcome.evalue})"
-    if outcome.ename == "AssertionError":
-        return f"AssertionError: {outcome.evalue}" if outcome.evalue else "AssertionError (a hidden test failed)"
-    return f"{outcome.ename}: {outcome.evalue}".rstrip(": ")
-
-
-def _answer_notes(answers: list[str], outcomes_by_id: dict[str, Outcome], timeout: int, memory_mb: int) -> str:
-    failed = [f"answer cell '{a}' failed: {_failure_reason(outcomes_by_id[a], timeout, memory_mb)}"
-              for a in answers if a in outcomes_by_id and outcomes_by_id[a].status != "ok"]
-    return "; ".join(failed)
-
-
 def grade_cells(asm: Assembled, outcomes: dict[int, Outcome], timeout: int, memory_mb: int) -> list[TaskResult]:
-    """One TaskResult per test cell of the assembled notebook."""
+    """One TaskResult per test cell of the assembled notebook; the reason puts the cause first (:mod:`.explain`)."""
     nb, answers_of = asm.nb, asm.answers_of
     by_id = {grade_id(c): outcomes[i] for i, c in enumerate(nb.cells) if i in outcomes and grade_id(c)}
+    titles = task_titles(nb)
     results = []
     for index, cell in enumerate(nb.cells):
         if not is_test_cell(cell):
@@ -258,26 +274,23 @@ def grade_cells(asm: Assembled, outcomes: dict[int, Outcome], timeout: int, memo
         gid, max_points = grade_id(cell), float(nbgrader_meta(cell)["points"])
         missing = [a for a in answers_of[gid] if a in asm.missing_answers]
         if missing:
-            results.append(TaskResult(gid, 0.0, max_points, f"answer cell '{missing[0]}' is missing (deleted or renamed)"))
+            results.append(TaskResult(gid, 0.0, max_points, "your answer cell is missing (deleted, or its metadata "
+                                      f"was changed: it was '{missing[0]}')", title=titles[gid]))
             continue
         outcome = outcomes.get(index, Outcome("not run"))
         output = ANSI.sub("", outcome.output).strip()
-        visible = _first_failed_check(output)
         # a failed answer cell is reported even when its test passes (names defined elsewhere were checked)
-        answer_notes = _answer_notes(answers_of[gid], by_id, timeout, memory_mb)
+        answer_notes = explain.answer_failures(answers_of[gid], by_id, timeout, memory_mb)
         if outcome.status != "ok":
-            failure = _failure_reason(outcome, timeout, memory_mb)
-            if visible:  # the learner's view first, then why the cell failed (often a hidden test)
-                failure = visible if outcome.ename == "NotImplementedError" else f"{visible}; then {failure}"
-            points, reason = 0.0, failure
+            points = 0.0
         else:
             number = outcome.result
             points = max_points if number is None else min(max(number, 0.0), max_points)
-            reason = "" if points >= max_points else (visible or "partial credit")
+        reason = explain.task_reason(outcome, output, answer_notes, points, max_points, timeout, memory_mb)
         used = _forbidden_in(asm, gid)
         if used:
             points, reason = 0.0, used
-        results.append(TaskResult(gid, points, max_points, "; ".join(filter(None, [reason, answer_notes])), output))
+        results.append(TaskResult(gid, points, max_points, reason, output, titles[gid]))
     return results
 
 
@@ -293,11 +306,6 @@ def _forbidden_in(asm: Assembled, gid: str) -> str:
     return ""
 
 
-def _first_failed_check(output: str) -> str:
-    """The first ✗ line a visible check printed (without the mark), or ''."""
-    return next((ln[1:].strip() for ln in output.splitlines() if ln.startswith("✗")), "")
-
-
 # ================================================================ one submission
 
 def load_sources(source_dir: Path) -> dict[str, nbformat.NotebookNode]:
@@ -305,41 +313,45 @@ def load_sources(source_dir: Path) -> dict[str, nbformat.NotebookNode]:
     return {p.name: nbformat.read(p, as_version=4) for p in sorted(Path(source_dir).glob("*.ipynb"))}
 
 
-def choose_source(sub_path: Path, sub_nb, sources: dict) -> str | None:
-    """The source with the same file name, else the one sharing the most grade_ids with the submission."""
-    if sub_path.name in sources:
-        return sub_path.name
-    ids = {grade_id(c) for c in sub_nb.cells if grade_id(c)} if sub_nb is not None else set()
-    overlap = {name: len(ids & {grade_id(c) for c in nb.cells if grade_id(c)}) for name, nb in sources.items()}
-    best = max(overlap, key=overlap.get, default=None)
-    return best if best and overlap[best] else None
-
-
 def _zero_for_all(result: SubmissionResult, source_nb, reason: str) -> SubmissionResult:
+    """Every task of the set at 0 with the reason (0 out of the set's points); 0 / 0 when no set is known."""
+    titles = task_titles(source_nb) if source_nb is not None else {}
     for cell in source_nb.cells if source_nb is not None else []:
         if is_test_cell(cell):
-            result.tasks.append(TaskResult(grade_id(cell), 0.0, float(nbgrader_meta(cell)["points"]), reason))
+            gid = grade_id(cell)
+            result.tasks.append(TaskResult(gid, 0.0, float(nbgrader_meta(cell)["points"]), reason, title=titles[gid]))
     if not result.tasks:
-        result.tasks.append(TaskResult("(notebook)", 0.0, 0.0, reason))
+        result.tasks.append(TaskResult("(notebook)", 0.0, 0.0, reason, title="the whole notebook"))
     return result
 
 
-def grade_submission(path: str, name: str, source_dir: str, timeout: float = DEFAULT_TIMEOUT_S,
+def _identify(result: SubmissionResult, path: Path, sub_nb, sources: dict) -> None:
+    """Fill in the submission's set (flagged when its cells belong to another set), title and time."""
+    source, flag = collect.choose_source(path, sub_nb, sources)
+    result.source = source or ""
+    result.set_title = set_title(sources[source]) if source else ""
+    if flag:
+        result.notes.append(flag)
+    try:
+        result.submitted_at, _ = collect.submitted_at(path)
+    except OSError:
+        result.submitted_at = ""
+
+
+def grade_submission(path: str, student: str, source_dir: str, timeout: float = DEFAULT_TIMEOUT_S,
                      memory_mb: int = DEFAULT_MEMORY_MB, submission_timeout: float = DEFAULT_SUBMISSION_TIMEOUT_S,
                      sandboxed: bool = True) -> SubmissionResult:
     """Grade one submitted notebook within ``submission_timeout`` seconds; never raises (problems become reasons)."""
     start = time.perf_counter()
     deadline = time.monotonic() + submission_timeout
-    result = SubmissionResult(submission=name, path=str(path))
+    result = SubmissionResult(student=student, path=str(path))
     sources = load_sources(Path(source_dir))
-    try:
-        sub_nb, read_error = nbformat.read(path, as_version=4), None
-    except Exception as err:  # not JSON, not a notebook, unreadable
-        sub_nb, read_error = None, f"could not read the notebook: {type(err).__name__}: {str(err)[:120]}"
-    result.source = choose_source(Path(path), sub_nb, sources) or ""
+    sub_nb, read_error = collect.read_notebook(Path(path))
+    _identify(result, Path(path), sub_nb, sources)
     source_nb = sources.get(result.source)
     if read_error or source_nb is None:
-        _zero_for_all(result, source_nb, read_error or "no exercise source matches this notebook")
+        result.unreadable = read_error or "no exercise set matches this notebook (by file name or by its cells)"
+        _zero_for_all(result, source_nb, result.unreadable)
     else:
         try:
             _grade_notebook(result, source_nb, sub_nb, timeout, memory_mb, deadline, sandboxed)
@@ -357,7 +369,7 @@ def _grade_notebook(result: SubmissionResult, source_nb, sub_nb, timeout: float,
             if is_test_cell(c) and any(a in asm.missing_answers for a in asm.answers_of[grade_id(c)])}
     outcomes = execute(asm, skip, timeout, memory_mb, deadline, sandboxed)
     result.tasks = grade_cells(asm, outcomes, timeout, memory_mb)
-    result.notes = asm.notes
+    result.notes += asm.notes
     restarts = sum(o.fatal for o in outcomes.values())
     if restarts:
         result.notes.append(f"the kernel was restarted {restarts} time(s) in a fresh sandbox; earlier cells were re-run")
@@ -367,103 +379,26 @@ def _grade_notebook(result: SubmissionResult, source_nb, sub_nb, timeout: float,
             result.notes.append(f"set-up cell '{grade_id(cell)}' failed: {outcome.ename}: {outcome.evalue}")
 
 
-# ================================================================ reports
-
-def _cell_text(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers see the old file or the new one, never half of one."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, newline="")
-    os.replace(partial, path)
-
-
-def write_csv(results: list[SubmissionResult], path: Path) -> None:
-    """Write one row per submission and task: submission, task, points, max_points, reason (atomically)."""
-    import io
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["submission", "task", "points", "max_points", "reason"])
-    for r in results:
-        for t in r.tasks:
-            writer.writerow([r.submission, t.task, f"{t.points:g}", f"{t.max_points:g}", t.reason])
-    _write_atomically(Path(path), buffer.getvalue())
-
-
-def feedback_markdown(r: SubmissionResult) -> str:
-    """A readable feedback report for one submission (points table, notes, check messages)."""
-    lines = [f"# Feedback: {r.submission}", "",
-             f"Exercise set: `{r.source or 'unknown'}` · **{r.points:g} / {r.max_points:g} points**", "",
-             "| task | points | reason |", "|---|---|---|"]
-    lines += [f"| {t.task} | {t.points:g} / {t.max_points:g} | {_cell_text(t.reason) or '✓'} |" for t in r.tasks]
-    if r.notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in r.notes]
-    for t in r.tasks:
-        if t.output:
-            lines += ["", f"## {t.task}", "", "```", t.output[:3000], "```"]
-    return "\n".join(lines) + "\n"
-
-
-def write_reports(results: list[SubmissionResult], out_dir: Path) -> None:
-    """Write ``grades.csv`` and ``feedback/<submission>.md`` under ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(results, out_dir / "grades.csv")
-    for r in results:
-        write_feedback(r, out_dir)
-
-
-def write_feedback(r: SubmissionResult, out_dir: Path) -> None:
-    """Write the submission's readable report to ``out_dir/feedback/<submission>.md``, atomically."""
-    target = out_dir / "feedback" / f"{r.submission}.md"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, feedback_markdown(r))
-
-
 # ================================================================ batch
-
-def find_submissions(paths: list[str]) -> list[tuple[Path, str]]:
-    """(path, submission name) for every notebook in the given files and folders."""
-    found = []
-    for arg in map(Path, paths):
-        if arg.is_dir():
-            for nb in sorted(arg.rglob("*.ipynb")):
-                if ".ipynb_checkpoints" not in nb.parts:
-                    found.append((nb, nb.relative_to(arg).with_suffix("").as_posix(), arg.resolve().name))
-        elif arg.exists():
-            found.append((arg, arg.stem, arg.resolve().parent.name))
-        else:
-            raise FileNotFoundError(f"no such submission file or folder: {arg}")
-    return _unique_names(found)
-
-
-def _unique_names(found: list[tuple[Path, str, str]]) -> list[tuple[Path, str]]:
-    """Name clashes (the same notebook under two given folders) are told apart by the folder's name."""
-    names = [n for _, n, _ in found]
-    named = [(p, n if names.count(n) == 1 else f"{folder}__{n}".replace("/", "__")) for p, n, folder in found]
-    seen: dict[str, int] = {}
-    unique = []
-    for path, name in named:  # still clashing (two folders of the same name): number them
-        seen[name] = seen.get(name, 0) + 1
-        unique.append((path, name if seen[name] == 1 else f"{name}-{seen[name]}"))
-    return unique
-
 
 def _result_from_json(data: dict) -> SubmissionResult:
     tasks = [TaskResult(**t) for t in data.pop("tasks")]
     return SubmissionResult(**data, tasks=tasks)
 
 
-def _ungraded(path: Path, name: str, source_dir: Path, why: str) -> SubmissionResult:
+def _ungraded(sub: collect.Submission, sources: dict, why: str) -> SubmissionResult:
     """A submission whose grading failed twice (or was cut by the batch deadline): 0 with the reason."""
-    result = SubmissionResult(name, str(path), ungraded=why)
-    sources = load_sources(source_dir)
-    try:
-        result.source = choose_source(path, nbformat.read(path, as_version=4), sources) or ""
-    except Exception:
-        result.source = sources and choose_source(path, None, sources) or ""
+    result = SubmissionResult(sub.student, str(sub.path), ungraded=why)
+    sub_nb, _ = collect.read_notebook(sub.path)
+    _identify(result, sub.path, sub_nb, sources)
     return _zero_for_all(result, sources.get(result.source), f"could not be graded: {why}")
+
+
+def plan(paths: list[str], sources: dict) -> tuple[list[collect.Submission], dict[int, str]]:
+    """The submissions under ``paths``, with students renamed where two notebooks share a (student, set)."""
+    submissions = collect.find_submissions(paths)
+    sets = [collect.choose_source(s.path, collect.read_notebook(s.path)[0], sources)[0] or "" for s in submissions]
+    return submissions, collect.tell_apart(submissions, [Path(s).stem for s in sets])
 
 
 def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | None = None,
@@ -472,44 +407,50 @@ def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | N
               deadline_s: float | None = None, sandboxed: bool = True) -> list[SubmissionResult]:
     """Grade every submission, each in a grading process of its own (``jobs`` at a time).
 
-    Reports (``out_dir``) are rewritten atomically after every submission.  A grading process that
-    dies or runs past ``submission_timeout`` (+ start-up margin) is retried once, then the submission
-    gets 0 with the reason (``SubmissionResult.ungraded``).  The batch stops at ``deadline_s``
-    (default: enough for every submission to use its cap twice).
+    Reports (``out_dir``) are merged into what is there by (student, set) and rewritten atomically
+    after every submission.  A grading process that dies or runs past ``submission_timeout``
+    (+ start-up margin) is retried once, then the submission gets 0 with the reason
+    (``SubmissionResult.ungraded``).  The batch stops at ``deadline_s`` (default: enough for every
+    submission to use its cap twice).
     """
     if sandboxed:
         problem = sandbox_problem()
         if problem:
             raise SandboxUnavailable(problem)
-    submissions = find_submissions(paths)
     source_dir = Path(source_dir).resolve()
+    sources = load_sources(source_dir)
+    submissions, clashes = plan(paths, sources)
+    previous = reports.read_grades(Path(out_dir) / reports.GRADES) if out_dir is not None else []
     cap = submission_timeout + 60  # the process's own start-up and reports, beyond the submission's time
     rounds = -(-len(submissions) // max(1, jobs))
     deadline = time.monotonic() + (deadline_s if deadline_s is not None else rounds * 2 * cap + 60)
-    batch_jobs = [Job(i, [sys.executable, "-m", "course_lib.classroom.grade", "--one", str(p), n,
+    batch_jobs = [Job(i, [sys.executable, "-m", "course_lib.classroom.grade", "--one", str(s.path), s.student,
                           "--source", str(source_dir), "--timeout", str(timeout), "--memory-mb", str(memory_mb),
                           "--submission-timeout", str(submission_timeout)]
                       + ([] if sandboxed else ["--unsafe-no-sandbox"]), cap)
-                  for i, (p, n) in enumerate(submissions)]
+                  for i, s in enumerate(submissions)]
     results: dict[int, SubmissionResult] = {}
 
     def on_result(job: Job, data: dict | None, why: str) -> None:
-        path, name = submissions[job.key]
+        sub = submissions[job.key]
         try:
-            r = _result_from_json(data) if data is not None else _ungraded(path, name, source_dir, why)
+            r = _result_from_json(data) if data is not None else _ungraded(sub, sources, why)
         except (TypeError, KeyError, ValueError) as err:
-            r = _ungraded(path, name, source_dir, f"its result could not be read ({type(err).__name__})")
+            r = _ungraded(sub, sources, f"its result could not be read ({type(err).__name__})")
+        r.notes += [clashes[job.key]] if job.key in clashes else []
         results[job.key] = r
         if out_dir is not None:
-            write_csv([results[k] for k in sorted(results)], Path(out_dir) / "grades.csv")
-            write_feedback(r, Path(out_dir))
+            done = [results[k] for k in sorted(results)]
+            reports.write_grades(reports.merge(previous, done), Path(out_dir) / reports.GRADES)
+            reports.write_feedback(r, Path(out_dir))
         if verbose:
-            print(f"{name}: {r.points:g} / {r.max_points:g}  ({r.seconds:.1f} s){'  NOT GRADED: ' + why if why else ''}",
-                  flush=True)
+            problem = f"  NOT GRADED: {why}" if why else (f"  NOT READ: {r.unreadable}" if r.unreadable else "")
+            print(f"{r.student} · {r.set_name or 'unknown set'}: {r.points:g} / {r.max_points:g}  ({r.seconds:.1f} s)"
+                  f"{problem}", flush=True)
 
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        write_csv([], Path(out_dir) / "grades.csv")
+        reports.write_grades(previous, Path(out_dir) / reports.GRADES)
     run_jobs(batch_jobs, jobs, deadline, on_result)
     return [results[k] for k in sorted(results)]
 
@@ -517,9 +458,11 @@ def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | N
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Parse the command line of ``python -m course_lib.classroom.grade``."""
     parser = argparse.ArgumentParser(prog="python -m course_lib.classroom.grade", description=__doc__.split("\n")[0])
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="submitted notebooks or folders of them")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="submitted notebooks or folders of them (submissions/<student>/<set>.ipynb)")
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: exercises/source)")
-    parser.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: ./graded)")
+    parser.add_argument("--out", default="graded",
+                        help="where grades.csv and feedback/ go, merged by (student, set) with what is there (default: ./graded)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                         help="seconds per answer cell, and per call a test makes to a learner's function (default 30)")
     parser.add_argument("--submission-timeout", type=float, default=DEFAULT_SUBMISSION_TIMEOUT_S,
@@ -530,7 +473,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded in parallel (default 2)")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="grade without bubblewrap where it is unavailable: learner code then runs as you, unisolated")
-    parser.add_argument("--one", nargs=2, metavar=("PATH", "NAME"), help=argparse.SUPPRESS)  # a grading process
+    parser.add_argument("--one", nargs=2, metavar=("PATH", "STUDENT"), help=argparse.SUPPRESS)  # a grading process
     args = parser.parse_args(argv)
     if not args.paths and not args.one:
         parser.error("give at least one PATH")
@@ -539,8 +482,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _grade_one(args: argparse.Namespace) -> int:
     """The grading process of one submission: its result as JSON on standard output."""
-    path, name = args.one
-    result = grade_submission(path, name, args.source, args.timeout, args.memory_mb, args.submission_timeout,
+    path, student = args.one
+    result = grade_submission(path, student, args.source, args.timeout, args.memory_mb, args.submission_timeout,
                               sandboxed=not args.unsafe_no_sandbox)
     sys.stdout.write(json.dumps(asdict(result)))
     sys.stdout.flush()
@@ -550,8 +493,9 @@ def _grade_one(args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     """Command line: grade every submission found under the given paths.
 
-    Exit code 0: every submission was graded; 1: some could not be (their rows say why);
-    2: nothing was graded (a missing path, or no sandbox without ``--unsafe-no-sandbox``).
+    Exit code 0: every submission was graded; 1: some could not be graded or read, or matched no
+    exercise set (their rows say why); 2: nothing was graded (a missing path, a grades.csv of another
+    format in the output folder, or no sandbox without ``--unsafe-no-sandbox``).
     """
     args = parse_args(argv)
     if args.one:
@@ -564,7 +508,7 @@ def main(argv: list[str]) -> int:
         results = grade_all(args.paths, Path(args.source), Path(args.out), args.timeout, args.memory_mb, args.jobs,
                             submission_timeout=args.submission_timeout, deadline_s=args.deadline,
                             sandboxed=not args.unsafe_no_sandbox)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, reports.OldGradesFile) as err:
         print(f"ERROR: {err}", file=sys.stderr)
         return 2
     except SandboxUnavailable as err:
@@ -572,13 +516,15 @@ def main(argv: list[str]) -> int:
               "learner code without isolation (only for code you trust).", file=sys.stderr)
         return 2
     ungraded = [r for r in results if r.ungraded]
-    print(f"graded {len(results) - len(ungraded)} of {len(results)} submission(s) in {time.perf_counter() - start:.1f} s; "
-          f"wrote {Path(args.out) / 'grades.csv'} and {Path(args.out) / 'feedback'}/")
-    if ungraded:
-        print(f"ERROR: {len(ungraded)} submission(s) could not be graded: {', '.join(r.submission for r in ungraded)}",
-              file=sys.stderr)
-        return 1
-    return 0
+    unreadable = [r for r in results if r.unreadable and not r.ungraded]
+    print(f"graded {len(results) - len(ungraded) - len(unreadable)} of {len(results)} submission(s) in "
+          f"{time.perf_counter() - start:.1f} s; merged into {Path(args.out) / reports.GRADES} and "
+          f"{Path(args.out) / reports.FEEDBACK}/")
+    for problem, group in (("could not be graded", ungraded), ("could not be read or matched no exercise set", unreadable)):
+        if group:
+            print(f"ERROR: {len(group)} submission(s) {problem} (0 points, the reason is in their rows): "
+                  f"{', '.join(r.path for r in group)}", file=sys.stderr)
+    return 1 if ungraded or unreadable else 0
 
 
 if __name__ == "__main__":

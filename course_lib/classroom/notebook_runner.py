@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 
@@ -43,9 +44,20 @@ def strip_tf_logs(nb: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
 
 
-def execute(path: Path, timeout: int = 600) -> float:
-    """Execute the notebook at ``path`` in place (a cell error raises); return the seconds it took."""
+def failed_cell(nb: nbformat.NotebookNode) -> int | None:
+    """The index of the first code cell with an error output (where execution stopped), or None."""
+    return next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                 and any(o.output_type == "error" for o in c.outputs)), None)
+
+
+def execute(path: Path, timeout: int = 600, check: Callable[[nbformat.NotebookNode], None] | None = None) -> float:
+    """Execute the notebook at ``path`` in place; return the seconds it took.
+
+    A cell error raises nbclient's ``CellExecutionError`` with ``cell_index`` set to the failing
+    cell.  ``check(nb)`` runs on the executed notebook before it is written: raise to keep the file as it was.
+    """
     from nbclient import NotebookClient  # imported here: `import course_lib` stays light
+    from nbclient.exceptions import CellExecutionError
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
@@ -54,8 +66,14 @@ def execute(path: Path, timeout: int = 600) -> float:
                             resources={"metadata": {"path": str(path.parent)}},
                             extra_arguments=KERNEL_ARGS, allow_errors=False)
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        err.cell_index = failed_cell(nb)
+        raise
     seconds = time.perf_counter() - start
+    if check is not None:
+        check(nb)
     strip_tf_logs(nb)
     nb.metadata.pop("widgets", None)  # widget state is not reproducible; the kernel rebuilds it
     nbformat.write(nb, path)
