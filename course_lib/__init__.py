@@ -14,6 +14,8 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``callbacks``     ReduceLROnPlateau, EarlyStopping (``keras.callbacks``)
 - ``initializers``, ``regularizers``   starting weights and weight penalties
 - ``nn``, ``rnn``   layers and a Sequential model with ``fit``; a simple recurrent layer
+- ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
+                  a genetic algorithm, successive halving and Hyperband (subpackage)
 
 Tools the lessons call
 - ``data``          the digits data set and mini-batch iteration
