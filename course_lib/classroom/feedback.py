@@ -189,7 +189,19 @@ def _call_quietly(fn: Callable, case: Case) -> tuple[Any, list[str]]:
     return result, sorted({str(w.message) for w in caught})
 
 
-def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: float) -> str | None:
+def _recognised(got: Any, case: Case, mistakes: dict, rtol: float, atol: float) -> str | None:
+    """The label of the first known mistake whose result ``got`` reproduces, else None."""
+    for label, wrong in mistakes.items():
+        try:
+            _compare(got, wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), rtol, atol)
+        except Exception:  # not this mistake (or the mistake's function fails on this case)
+            continue
+        return label
+    return None
+
+
+def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: float,
+              mistakes: dict | None = None) -> str | None:
     """Return None when the case passes, else the reason it fails. NotImplementedError propagates."""
     expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
     trial = copy.deepcopy(case)
@@ -208,7 +220,8 @@ def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: 
         _compare(got, expected, rtol, atol)
     except _Mismatch as mismatch:
         note = f" (numpy warned: {warned[0]})" if warned else ""
-        return str(mismatch) + note
+        known = _recognised(got, case, mistakes or {}, rtol, atol)
+        return str(mismatch) + note + (f" — this is what {known} gives" if known else "")
     return None
 
 
@@ -228,13 +241,17 @@ def _report(passed: int, total: int, points: float, hint: str | None, failed: bo
 
 def check_function(fn: Callable, reference: Callable, cases: Iterable[Any], *, hint: str | None = None,
                    rtol: float = 1e-6, atol: float = 1e-8, points: float = 1.0,
-                   name: str | None = None) -> Score:
+                   name: str | None = None, mistakes: dict | None = None) -> Score:
     """Try ``fn`` on every case next to ``reference``; print per-case feedback; return the score.
 
     ``cases`` are tuples of positional arguments or :class:`Case` objects.  A case passes when
     ``fn`` returns a value of the reference's shape (and dtype, for numpy results) that is close
     to it (``|got - expected| <= atol + rtol |expected|``, as ``np.allclose``) and leaves its
     inputs unchanged.  Score = points x (cases passed / cases).
+
+    ``mistakes`` maps a description of a common mistake ("the formula for maximization") to a
+    function that makes it; a failing case whose result equals that function's is named on its
+    line, before the hint, so the learner learns *what* went wrong before being told the formula.
     """
     if not callable(fn):
         print(f"{FAIL} expected a function, got {_short(fn)}")
@@ -244,7 +261,7 @@ def check_function(fn: Callable, reference: Callable, cases: Iterable[Any], *, h
     passed = 0
     for number, case in enumerate(cases, start=1):
         try:
-            problem = _run_case(fn, reference, case, rtol, atol)
+            problem = _run_case(fn, reference, case, rtol, atol, mistakes)
         except NotImplementedError:
             print(f"{FAIL} {name}: {NOT_IMPLEMENTED}")
             return _report(0, len(cases), points, None, failed=True)
