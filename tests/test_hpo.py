@@ -248,3 +248,22 @@ def test_halving_bad_input():
         hpo.halving_rungs(10, 100, 10)
     with pytest.raises(ValueError, match="factor"):
         hpo.halving_rungs(10, 1, 10, factor=1)
+
+
+# ---------------------------------------------------------------- Optuna and Hyperopt adapters
+def test_optuna_and_hyperopt_draw_from_the_same_space():
+    import optuna
+    from course_lib.hpo.libraries import run_hyperopt, run_optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    seen = {"optuna": [], "hyperopt": []}
+    for name, run in (("optuna", lambda f: run_optuna(f, SPACE, 40, optuna.samplers.RandomSampler(seed=0))),
+                      ("hyperopt", lambda f: run_hyperopt(f, SPACE, 40, seed=0))):
+        history = run(lambda p, name=name: seen[name].append(p) or (float("nan") if p["units"] == 8 else p["lr"]))
+        assert len(history) == 40
+        assert all(t.state == ("failed" if t.params["units"] == 8 else "complete") for t in history)
+        for p in seen[name]:
+            assert 1e-4 <= p["lr"] <= 1e-1 and 0 <= p["dropout"] <= 0.5 and p["activation"] in ("relu", "tanh")
+            assert isinstance(p["units"], int) and 8 <= p["units"] <= 64
+    hyperopt_units = {p["units"] for p in seen["hyperopt"]}
+    assert min(hyperopt_units) <= 12 and max(hyperopt_units) >= 58  # the ends of the integer range are reachable
