@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from .._checks import check_int, check_non_negative
 from .acquisition import expected_improvement
-from .gp import GaussianProcess
+from .gp import GaussianProcess, Matern52
 from .search import Searcher
 from .space import Space
 
@@ -34,7 +34,7 @@ class BayesianOptimization(Searcher):
     REFINE_SCALES = (0.1, 0.03, 0.01)
 
     def __init__(self, space: Space, n_initial=5, xi=0.01, n_candidates=500, n_local=100,
-                 n_restarts_optimizer=1, random_state=None):
+                 n_restarts_optimizer=1, length_scale=None, random_state=None):
         super().__init__(space, random_state)
         self.n_initial = check_int("n_initial", n_initial)
         check_non_negative("xi", xi)
@@ -42,6 +42,10 @@ class BayesianOptimization(Searcher):
         self.n_candidates = check_int("n_candidates", n_candidates)
         self.n_local = check_int("n_local", n_local, minimum=0)
         self.n_restarts_optimizer = check_int("n_restarts_optimizer", n_restarts_optimizer, minimum=0)
+        # a fixed length scale (unit-cube coordinates) turns the kernel fit off: to see what it does
+        self.length_scale = None if length_scale is None else float(length_scale)
+        if self.length_scale is not None and not self.length_scale > 0:
+            raise ValueError(f"`length_scale` must be None or > 0. Received: length_scale={length_scale!r}")
         self.gp_ = None
 
     def fit_gp(self) -> GaussianProcess:
@@ -49,8 +53,12 @@ class BayesianOptimization(Searcher):
         done = self.history_.completed
         X = np.array([self.space.to_unit(t.params) for t in done])
         y = np.array([t.value for t in done])
-        self.gp_ = GaussianProcess(normalize_y=True, n_restarts_optimizer=self.n_restarts_optimizer,
-                                   random_state=self.rng).fit(X, y)
+        if self.length_scale is None:  # kernel by maximum likelihood
+            self.gp_ = GaussianProcess(normalize_y=True, n_restarts_optimizer=self.n_restarts_optimizer,
+                                       random_state=self.rng).fit(X, y)
+        else:                           # c = 1 (standardized y), tiny noise, the chosen length scale
+            kernel = Matern52(1.0, np.full(X.shape[1], self.length_scale), 1e-6)
+            self.gp_ = GaussianProcess(kernel, optimizer=None, normalize_y=True).fit(X, y)
         return self.gp_
 
     def acquisition(self, U) -> np.ndarray:

@@ -35,6 +35,8 @@ from .._checks import check_int
 from ..training import Path, minimize
 
 __all__ = [
+    "explorer_class",
+    "png_output",
     "Landscape",
     "LANDSCAPES",
     "get_landscape",
@@ -367,7 +369,7 @@ def plot_trajectories(landscape: "str | Landscape", runs: dict[str, Trajectory])
     return fig
 
 
-def _png_output(fig, dpi: int = 80) -> dict:
+def png_output(fig, dpi: int = 80) -> dict:
     """A notebook ``display_data`` output holding ``fig`` as a PNG (what ``plt.show()`` would emit)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
@@ -388,7 +390,7 @@ def _text_output(text: str) -> dict:
 
 # ----------------------------------------------------------------------------- widgets
 @functools.lru_cache(maxsize=None)
-def _make_explorer_class():
+def explorer_class():
     """Define the widget container classes lazily, so that importing this module needs no ipywidgets."""
     import ipywidgets as widgets
 
@@ -482,12 +484,12 @@ def optimizer_explorer(
                                 steps=c["steps"].value)
             for name in c["optimizers"].value
         }
-        return _png_output(plot_trajectories(land_now, runs))
+        return png_output(plot_trajectories(land_now, runs))
 
     rows = [widgets.HBox([widgets.VBox([c["landscape"], c["optimizers"]]),
                           widgets.VBox([c[k] for k in ("learning_rate", "momentum", "rho", "beta_1",
                                                        "beta_2", "steps")])])]
-    explorer = _make_explorer_class()("OptimizerExplorer", c, output, draw, rows)
+    explorer = explorer_class()("OptimizerExplorer", c, output, draw, rows)
     holding = {"on": False}
 
     def on_landscape(change):
@@ -686,9 +688,9 @@ def schedule_explorer(schedule: str | None = "CosineDecayRestarts", steps: int =
         if "total_steps" in args:  # defined on 0..total_steps only
             steps_now = min(steps_now, int(args["total_steps"]) + 1)
         curve = schedule_curve(cls(**args), steps_now)
-        return _png_output(plot_schedule(curve, title=cls.__name__, log_scale=c["log_scale"].value))
+        return png_output(plot_schedule(curve, title=cls.__name__, log_scale=c["log_scale"].value))
 
-    explorer = _make_explorer_class()("ScheduleExplorer", c, output, draw, [widgets.HBox([
+    explorer = explorer_class()("ScheduleExplorer", c, output, draw, [widgets.HBox([
         widgets.VBox([c["schedule"], c["steps"], c["log_scale"]]), params_box])])
 
     def build_params(*_change):
