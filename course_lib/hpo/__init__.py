@@ -9,6 +9,8 @@
 - ``genetic``      a genetic algorithm (tournament, crossover, mutation, elitism)
 - ``halving``      successive halving (sklearn's HalvingRandomSearchCV rungs) and Hyperband
 - ``objectives``   a synthetic objective where few hyperparameters matter; an MLP on the digits
+- ``libraries``    the same spaces in Optuna and Hyperopt (run_optuna, run_hyperopt)
+- ``experiments``, ``plotting``   notebook 06's races over seeds and their figures
 
 Every searcher minimizes ``objective(params) -> float`` and takes a scikit-learn-like ``random_state``.
 """

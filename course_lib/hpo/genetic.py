@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_fraction, check_int, check_non_negative
+from .history import COMPLETE
 from .search import Searcher
 from .space import Categorical, Space, to_python
 
@@ -94,7 +95,7 @@ class GeneticAlgorithm(Searcher):
         return self._queue.pop(0)
 
     def tell(self, trial) -> None:
-        value = trial.value if trial.state == "complete" else np.inf   # a failed trial never wins a tournament
+        value = trial.value if trial.state == COMPLETE else np.inf   # a failed trial never wins a tournament
         self._evaluated.append((trial.params, value))
 
     def _next_generation(self) -> list[dict]:

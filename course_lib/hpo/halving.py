@@ -75,6 +75,12 @@ def hyperband_brackets(min_resources, max_resources, factor=3):
     return brackets
 
 
+def _check_space(space):
+    if not isinstance(space, Space):
+        raise TypeError(f"`space` must be a course_lib.hpo.Space. Received: space={space!r}")
+    return space
+
+
 def _run_rungs(objective, candidates, rungs, history, bracket=0):
     """Evaluate the rungs; after each, keep the ``n_{i+1}`` best (failed trials last)."""
     for i, (_, resources) in enumerate(rungs):
@@ -94,7 +100,7 @@ class SuccessiveHalving:
 
     def __init__(self, space: Space, n_candidates="exhaust", min_resources=1, max_resources=27, factor=3,
                  random_state=None):
-        self.space = space
+        self.space = _check_space(space)
         self.rungs = halving_rungs(n_candidates, min_resources, max_resources, factor)
         self.rng = as_rng(random_state)
         self.history_ = History()
@@ -117,7 +123,7 @@ class Hyperband:
     """Hyperband over a :class:`Space`: one successive-halving run per bracket; ``optimize(objective)``."""
 
     def __init__(self, space: Space, min_resources=1, max_resources=27, factor=3, random_state=None):
-        self.space = space
+        self.space = _check_space(space)
         self.max_resources = max_resources
         self.brackets = hyperband_brackets(min_resources, max_resources, factor)
         self.rng = as_rng(random_state)
