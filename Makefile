@@ -28,10 +28,12 @@ $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "ERROR: could not create $(VENV) with $(PYTHON) (is the venv module installed?)"; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@echo "Installing the course into $(VENV) (first time only, 1-3 minutes)..."
-	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[test]" \
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[test,hub]" \
 	  || { echo "ERROR: pip could not install the course's dependencies (see the message above). Nothing was marked installed; fix and re-run."; exit 1; }
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null \
 	  || { echo "ERROR: could not register the Jupyter kernel."; exit 1; }
+	$(BIN)/python -m course_lib.classroom.lab_settings >/dev/null \
+	  || { echo "ERROR: could not write the course's JupyterLab settings."; exit 1; }
 	@touch $@
 
 workspace: $(STAMP)

@@ -12,7 +12,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from course_lib.widgets.explorer import optimizer_explorer, schedule_explorer  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+
+from course_lib.widgets.optimizer_explorer import optimizer_explorer  # noqa: E402
+from course_lib.widgets.schedule_explorer import schedule_explorer  # noqa: E402
+from course_lib.widgets.pca_explorer import pca_explorer  # noqa: E402
 
 BUDGET_S = 0.5
 REPEATS = 7
@@ -36,6 +40,7 @@ def main() -> None:
          optimizer_explorer(optimizers=("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"),
                             steps=1000), "beta_1", (0.5, 0.8, 0.95)),
         ("schedule explorer, 1000 steps", schedule_explorer(), "steps", (600, 800, 1000)),
+        ("PCA explorer, 8 digits, k = 1 / 10 / 64", pca_explorer(load_digits().data / 16), "k", (1, 10, 64)),
     ]
     print(f"{'case':<48} {'median redraw':>14} {'/ budget':>9}")
     for name, widget, control, values in cases:

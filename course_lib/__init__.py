@@ -14,6 +14,9 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``callbacks``     ReduceLROnPlateau, EarlyStopping (``keras.callbacks``)
 - ``initializers``, ``regularizers``   starting weights and weight penalties
 - ``nn``, ``rnn``   layers and a Sequential model with ``fit``; a simple recurrent layer
+- ``pca``           principal component analysis by centring + SVD (``sklearn.decomposition.PCA``)
+- ``proximal``      soft-thresholding, the L1 proximal step and an ISTA Lasso (``sklearn.linear_model.Lasso``)
+- ``autoencoder``   autoencoders built with ``nn``; a linear one's subspace vs PCA's
 - ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
                   a genetic algorithm, successive halving and Hyperband (subpackage)
 
@@ -23,7 +26,9 @@ Tools the lessons call
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
 - ``lr_finder``     the learning-rate range test
-- ``landscape``     loss landscapes on a grid of two parameters
+- ``overfitting``   train/validation curves over seeds, inverted dropout with a given mask
+- ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
+- ``landscape``     loss landscapes on a grid of two parameters; the 2-D test surfaces (Rosenbrock...)
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)
@@ -31,7 +36,7 @@ Tools the lessons call
 The course machinery (subpackage ``classroom``; learners meet only ``classroom.feedback``)
 - ``classroom.feedback``   instant feedback for exercise answers
 - ``classroom.refs``       trusted reference answers, one module per exercise set
-- ``classroom.build``, ``classroom.grade``, ``classroom.sandbox_kernel``   learner versions, the autograder
+- ``classroom.build``, ``classroom.grade`` (with ``sandbox``, ``worker``, ``judge``, ``wire``, ``batch``)   learner versions, the autograder
 - ``classroom.workspace``, ``classroom.notebook_runner``   the learner's own copies, executing notebooks
 
 ``_checks`` holds every argument validator, so one rule has one wording.

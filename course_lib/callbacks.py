@@ -1,4 +1,4 @@
-"""Training callbacks: ReduceLROnPlateau and EarlyStopping.
+"""Training callbacks: History, ReduceLROnPlateau and EarlyStopping.
 
 Mirrors ``keras.callbacks`` (Keras 3.15): same names, arguments, defaults and
 decisions, epoch by epoch.  A callback acts on a model that has
@@ -27,13 +27,14 @@ Unlike Keras, an unknown ``mode`` or a negative ``patience`` is an error here
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_choice, check_int
 
-__all__ = ["Callback", "ReduceLROnPlateau", "EarlyStopping"]
+__all__ = ["Callback", "History", "ReduceLROnPlateau", "EarlyStopping"]
 
 # Direction of the metrics Keras knows by name (its metric objects' ``_direction``),
 # used by mode="auto".  Keras reads it from the compiled model; we need no model.
@@ -81,6 +82,43 @@ class Callback:
         pass
 
 
+class History(Callback):
+    """Records each epoch's logs.  Mirrors ``keras.callbacks.History``.
+
+    ``history.history[key][k]`` is ``logs[key]`` of the k-th ``on_epoch_end`` call and
+    ``history.epoch[k]`` the epoch index it was called with:
+
+        on_epoch_end(epoch, logs):   epoch list += [epoch];   history[key] += [logs[key]] for each key
+
+    Both training loops return one.  ``nn.Sequential.fit`` runs it after the user's
+    callbacks (as Keras does), so it also records what they add to the logs (e.g.
+    ``"learning_rate"``).  ``training.train`` logs the full loss and the training time
+    after 0, 1, ..., epochs epochs (see that function) and, beyond Keras, fills two
+    per-step records: ``step_loss`` (the mini-batch loss of every step) and ``params_path``
+    (a copy of the parameters after every step, when asked).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.history, self.epoch = {}, []
+        self.step_loss, self.params_path = [], []  # filled by course_lib.training.train only
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+        if self.model is not None:
+            self.model.history = self  # as Keras: the model holds its latest history
+
+    @property
+    def diverged(self) -> bool:
+        """True when a logged loss became NaN or infinite."""
+        return not all(math.isfinite(v) for v in self.history.get("loss", []))
+
+
 class _MonitorCallback(Callback):
     """Shared logic: which way is better, and by how much (Keras's ``MonitorCallback``).
 
@@ -94,10 +132,8 @@ class _MonitorCallback(Callback):
 
     def __init__(self, monitor, mode, min_delta):
         super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"Argument `mode` must be 'auto', 'min' or 'max'. Received: mode={mode!r}")
         self.monitor = monitor
-        self.mode = mode
+        self.mode = check_choice("mode", mode, ("auto", "min", "max"))
         self.min_delta = abs(float(min_delta))
         self.maximize = self._direction() == "max"
         if not self.maximize:

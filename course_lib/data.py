@@ -20,7 +20,7 @@ import numpy as np
 
 from ._checks import check_int
 
-__all__ = ["batch_indices", "load_digits", "minibatches", "num_batches"]
+__all__ = ["batch_indices", "load_digits", "minibatches", "num_batches", "adding_problem"]
 
 
 def num_batches(num_samples: int, batch_size: int) -> int:
@@ -79,3 +79,25 @@ def load_digits(dtype="float32", standardize=True):
         std = x.std(axis=0)
         x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
     return x.astype(dtype), y.astype(np.int64)
+
+
+def adding_problem(n, T, rng):
+    """The adding problem (Hochreiter & Schmidhuber, 1997), a classic test of long-range memory.
+
+    Each of the ``n`` sequences has ``T`` steps with two features: a value v_t ~ U(0, 1)
+    and a mark m_t in {0, 1}.  Exactly two steps are marked, one in the first half
+    (t < T // 2) and one in the second, and the target is the sum of the two marked values:
+
+        y = sum_t v_t m_t
+
+    Returns ``X`` of shape (n, T, 2) (values, marks) and ``y`` of shape (n,), float64.
+    ``rng`` is a ``numpy.random.Generator`` (an int seeds a new one).  Predicting the
+    mean, 1, scores a mean squared error of 1/6: a model must remember the marked values.
+    """
+    n, T = check_int("n", n), check_int("T", T, minimum=2)
+    rng = np.random.default_rng(rng)
+    values = rng.uniform(0, 1, size=(n, T))
+    marks = np.zeros((n, T))
+    marks[np.arange(n), rng.integers(0, T // 2, size=n)] = 1   # one mark in the first half
+    marks[np.arange(n), rng.integers(T // 2, T, size=n)] = 1   # one in the second half
+    return np.stack([values, marks], axis=-1), (values * marks).sum(axis=1)

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ._checks import check_finite, check_vector
 from .optimizers import NonFiniteGradientError
 
 __all__ = ["Sweep", "lr_sweep", "steps_to_tolerance", "sign_changes"]
@@ -102,9 +103,8 @@ def steps_to_tolerance(losses, tol: float) -> int | None:
 
     NaN losses (a diverged run) never count as reaching the tolerance.
     """
-    losses = _as_1d("losses", losses)
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not math.isfinite(tol):
-        raise ValueError(f"Argument `tol` must be a finite number. Received: tol={tol!r}")
+    losses = check_vector("losses", losses)
+    check_finite("tol", tol)
     with np.errstate(invalid="ignore"):
         hits = np.flatnonzero(losses <= tol)
     return int(hits[0]) if hits.size else None
@@ -115,15 +115,8 @@ def sign_changes(values) -> int:
 
     Exact zeros are skipped (they have no side); NaNs are not allowed.
     """
-    values = _as_1d("values", values)
+    values = check_vector("values", values)
     if np.isnan(values).any():
         raise ValueError("Argument `values` must not contain NaN.")
     signs = np.sign(values[values != 0])
     return int(np.count_nonzero(signs[1:] != signs[:-1]))
-
-
-def _as_1d(name: str, values) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"Argument `{name}` must be a 1-D sequence of numbers; got shape {arr.shape}.")
-    return arr

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_positive
+
 __all__ = ["numerical_gradient", "relative_error", "check_parameter_gradients"]
 
 
@@ -22,8 +24,7 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
 
     ``x`` is not modified.  Costs 2 * x.size evaluations of ``f``.
     """
-    if not (isinstance(eps, (int, float)) and eps > 0):
-        raise ValueError(f"Argument `eps` must be a positive number. Received: eps={eps!r}")
+    check_positive("eps", eps)
     x = np.array(x, dtype=np.float64)  # a copy: we perturb it
     if not np.all(np.isfinite(x)):
         raise ValueError("Argument `x` must contain only finite numbers (no NaN or inf).")

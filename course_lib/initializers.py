@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 
+from ._checks import check_choice, check_float_dtype, check_non_negative, check_number, check_positive, check_shape
 from ._names import snake_case
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
@@ -53,23 +54,6 @@ def compute_fans(shape):
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-def _check_shape(shape):
-    try:
-        shape = tuple(int(d) for d in shape)
-    except TypeError:
-        raise TypeError(f"Argument `shape` must be a tuple of ints. Received: shape={shape!r}") from None
-    if any(d < 0 for d in shape):
-        raise ValueError(f"Argument `shape` must have dimensions >= 0. Received: shape={shape}")
-    return shape
-
-
-def _float_dtype(dtype):
-    dtype = np.dtype(dtype)
-    if not np.issubdtype(dtype, np.floating):
-        raise ValueError(f"Argument `dtype` must be a floating-point dtype for random values. Received: dtype={dtype}")
-    return dtype
-
-
 class Initializer:
     """Base class.  Mirrors ``keras.initializers.Initializer``.
 
@@ -80,7 +64,7 @@ class Initializer:
     seed = None
 
     def __call__(self, shape, dtype="float32", rng=None):
-        shape = _check_shape(shape)
+        shape = check_shape("shape", shape)
         if rng is None or isinstance(rng, (int, np.integer)):
             rng = np.random.default_rng(self.seed if rng is None else rng)
         elif not isinstance(rng, np.random.Generator):
@@ -96,13 +80,19 @@ class Initializer:
 
 
 class Constant(Initializer):
-    """Every weight equal to ``value``.  Mirrors ``keras.initializers.Constant``."""
+    """Every weight equal to ``value``, a scalar.  Mirrors ``keras.initializers.Constant``.
+
+    As in Keras, the value passes through float32 on its way to the weights:
+    ``ops.cast(0.37, "float64")`` first makes a float32 tensor, so a float64
+    weight holds 0.3700000047683716, not 0.37.
+    """
 
     def __init__(self, value=0.0):
+        check_number("value", value)   # Keras: "Only scalar values are allowed"
         self.value = value
 
     def _draw(self, shape, dtype, rng):
-        return np.full(shape, self.value, dtype=dtype)
+        return np.full(shape, np.float32(self.value), dtype=dtype)
 
     def get_config(self):
         return {"value": self.value}
@@ -148,12 +138,11 @@ class RandomNormal(_Random):
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
-        if not stddev >= 0:
-            raise ValueError(f"Argument `stddev` must be >= 0. Received: stddev={stddev}")
+        check_non_negative("stddev", stddev)
         self.mean, self.stddev = mean, stddev
 
     def _draw(self, shape, dtype, rng):
-        return rng.normal(self.mean, self.stddev, shape).astype(_float_dtype(dtype))
+        return rng.normal(self.mean, self.stddev, shape).astype(check_float_dtype("dtype", dtype))
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -163,7 +152,7 @@ class TruncatedNormal(RandomNormal):
     """w ~ N(mean, stddev^2) cut at mean +- 2 stddev.  Mirrors ``keras.initializers.TruncatedNormal``."""
 
     def _draw(self, shape, dtype, rng):
-        return _truncated_normal(rng, shape, self.mean, self.stddev).astype(_float_dtype(dtype))
+        return _truncated_normal(rng, shape, self.mean, self.stddev).astype(check_float_dtype("dtype", dtype))
 
 
 class RandomUniform(_Random):
@@ -176,7 +165,7 @@ class RandomUniform(_Random):
         self.minval, self.maxval = minval, maxval
 
     def _draw(self, shape, dtype, rng):
-        return rng.uniform(self.minval, self.maxval, shape).astype(_float_dtype(dtype))
+        return rng.uniform(self.minval, self.maxval, shape).astype(check_float_dtype("dtype", dtype))
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -193,15 +182,11 @@ class VarianceScaling(_Random):
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
         super().__init__(seed)
-        if not scale > 0:
-            raise ValueError(f"Argument `scale` must be a positive float. Received: scale={scale}")
-        if mode not in ("fan_in", "fan_out", "fan_avg"):
-            raise ValueError(f"Argument `mode` must be 'fan_in', 'fan_out' or 'fan_avg'. Received: mode={mode!r}")
+        check_positive("scale", scale)
+        check_choice("mode", mode, ("fan_in", "fan_out", "fan_avg"))
         distribution = str(distribution).lower()
         distribution = "truncated_normal" if distribution == "normal" else distribution
-        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
-            raise ValueError("Argument `distribution` must be 'truncated_normal', 'untruncated_normal' or "
-                             f"'uniform'. Received: distribution={distribution!r}")
+        check_choice("distribution", distribution, ("truncated_normal", "untruncated_normal", "uniform"))
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def variance(self, shape):
@@ -211,7 +196,7 @@ class VarianceScaling(_Random):
         return self.scale / max(1.0, n)
 
     def _draw(self, shape, dtype, rng):
-        dtype = _float_dtype(dtype)
+        dtype = check_float_dtype("dtype", dtype)
         variance = self.variance(shape)
         if self.distribution == "truncated_normal":
             w = _truncated_normal(rng, shape, 0.0, math.sqrt(variance) / TRUNCATED_NORMAL_STD)
@@ -270,7 +255,7 @@ class Orthogonal(_Random):
         self.gain = gain
 
     def _draw(self, shape, dtype, rng):
-        dtype = _float_dtype(dtype)
+        dtype = check_float_dtype("dtype", dtype)
         if len(shape) < 2:
             raise ValueError(f"Argument `shape` must be at least two-dimensional for Orthogonal. Received: shape={shape}")
         rows, cols = math.prod(shape[:-1]), shape[-1]

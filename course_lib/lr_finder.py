@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_choice, check_fraction, check_int, check_positive, check_vector
 from .data import batch_indices
 from .optimizers import NonFiniteGradientError
 
@@ -45,21 +44,6 @@ SUGGESTIONS = ("steepest", "min_loss")
 SKIP_START = 10
 
 
-# ------------------------------------------------------------------ validation
-def _positive_finite(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"Argument `{name}` must be a number. Received: {name}={value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"Argument `{name}` must be a finite number > 0. Received: {name}={value!r}")
-    return float(value)
-
-
-def _check_beta(beta):
-    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
-        raise ValueError(f"Argument `beta` must be a number in [0, 1). Received: beta={beta!r}")
-    return float(beta)
-
-
 # ------------------------------------------------------------------ the pieces
 def exponential_rates(start_lr, end_lr, num_steps):
     """The rates of the range test: ``lr_k = start_lr * (end_lr / start_lr) ** (k / (num_steps - 1))``.
@@ -67,7 +51,7 @@ def exponential_rates(start_lr, end_lr, num_steps):
     Returns a float64 array of ``num_steps`` rates, from ``start_lr`` to ``end_lr``
     (equal spacing on a log axis).
     """
-    start_lr, end_lr = _positive_finite("start_lr", start_lr), _positive_finite("end_lr", end_lr)
+    start_lr, end_lr = check_positive("start_lr", start_lr), check_positive("end_lr", end_lr)
     if end_lr <= start_lr:
         raise ValueError(f"Argument `end_lr` must be > start_lr. Received: start_lr={start_lr}, end_lr={end_lr}")
     num_steps = check_int("num_steps", num_steps, minimum=2)
@@ -82,10 +66,8 @@ def smooth_losses(losses, beta=0.98):
     ``beta = 0`` returns the losses unchanged.  A constant sequence stays constant (the
     correction removes the pull towards the starting 0).
     """
-    beta = _check_beta(beta)
-    losses = np.asarray(losses, dtype=np.float64)
-    if losses.ndim != 1:
-        raise ValueError(f"Argument `losses` must be a 1-D sequence. Received shape {losses.shape}")
+    beta = check_fraction("beta", beta)
+    losses = check_vector("losses", losses)
     smoothed, average = np.empty_like(losses), 0.0
     for k, loss in enumerate(losses):
         average, smoothed[k] = _ema_step(average, loss, beta, k)
@@ -140,11 +122,8 @@ class LRFinderResult:
 
     def suggestion(self, method="steepest") -> float:
         """A learning rate to train with: ``"steepest"`` (default) or ``"min_loss"`` (min_loss_lr / 10)."""
-        if method == "steepest":
-            return self.steepest_lr
-        if method == "min_loss":
-            return self.min_loss_lr / 10
-        raise ValueError(f"Argument `method` must be one of {SUGGESTIONS}. Received: method={method!r}")
+        check_choice("method", method, SUGGESTIONS)
+        return self.steepest_lr if method == "steepest" else self.min_loss_lr / 10
 
     def _argmin(self) -> int:
         finite = np.where(np.isfinite(self.smoothed), self.smoothed, np.inf)
@@ -184,8 +163,8 @@ def lr_range_test(model, x, y, *, start_lr=1e-7, end_lr=10.0, num_steps=100, bat
     optimizer are put back afterwards, also when an error is raised.
     """
     rates = exponential_rates(start_lr, end_lr, num_steps)
-    beta = _check_beta(beta)
-    diverge_factor = _positive_finite("diverge_factor", diverge_factor)
+    beta = check_fraction("beta", beta)
+    diverge_factor = check_positive("diverge_factor", diverge_factor)
     if diverge_factor <= 1:
         raise ValueError(f"Argument `diverge_factor` must be > 1. Received: diverge_factor={diverge_factor}")
     x, y = np.asarray(x), np.asarray(y)

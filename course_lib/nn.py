@@ -32,15 +32,15 @@ import numbers
 import numpy as np
 
 from . import autodiff as ad
-from ._checks import check_int
+from ._checks import check_float_dtype, check_fraction, check_int
 from ._names import snake_case
 from . import initializers, losses, optimizers, regularizers
+from .callbacks import History
 from .data import batch_indices, num_batches
-from ._checks import check_fraction
 
 __all__ = [
     "Layer", "Dense", "Activation", "Dropout", "BatchNormalization", "Residual",
-    "Sequential", "History", "get_activation", "make_weight",
+    "Sequential", "get_activation", "make_weight",
 ]
 
 
@@ -343,29 +343,6 @@ def mlp(inputs=64, hidden=32, outputs=10, activation="relu", seed=0, dtype="floa
     return model.build(inputs)
 
 
-class History:
-    """Per-epoch logs of a ``fit``.  Mirrors ``keras.callbacks.History``.
-
-    ``history.history["loss"][k]`` is the training loss of epoch k (likewise
-    ``"val_loss"``, ``"accuracy"``...).  ``fit`` runs it after the user's callbacks, so
-    it also records what they add to the logs (e.g. ``"learning_rate"``).
-    """
-
-    def __init__(self):
-        self.history, self.epoch, self.model = {}, [], None
-
-    def set_model(self, model):
-        self.model = model
-
-    def on_train_begin(self, logs=None):
-        self.epoch = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(value)
-
-
 class Sequential:
     """A stack of layers trained by mini-batch gradient descent.  Mirrors ``keras.Sequential``.
 
@@ -378,9 +355,7 @@ class Sequential:
         self.layers = []
         for layer in layers or []:
             self.add(layer)
-        self.seed, self.dtype, self.name = seed, np.dtype(dtype), name
-        if not np.issubdtype(self.dtype, np.floating):
-            raise TypeError(f"`dtype` must be a float type. Received: dtype={dtype!r}")
+        self.seed, self.dtype, self.name = seed, check_float_dtype("dtype", dtype), name
         self.built, self.input_dim = False, None
         self.optimizer = self.loss = None
         self.metrics = []
@@ -515,7 +490,14 @@ class Sequential:
         on_train_batch_end per batch, on_epoch_end(epoch, logs); finally on_train_end.
         Setting ``model.stop_training = True`` ends training after the current batch.
         ``verbose=1`` shows a progress bar, ``2`` one line per epoch, ``0`` nothing.
-        Returns a :class:`History`.
+        Returns a :class:`course_lib.callbacks.History` (``history.history["loss"][k]``: the
+        mean training loss of epoch k).
+
+        Why a second loop beside :func:`course_lib.training.train`: this one trains a *model*
+        (layers, metrics, validation data, callbacks, a progress bar), as ``keras.Model.fit``
+        does; ``train`` trains a bare list of arrays under a loss function of them, and times
+        and evaluates the full loss between epochs to compare optimizers fairly.  Both take
+        their batches from :func:`course_lib.data.batch_indices` and return the same History.
         """
         self._require_compiled("fit")
         x, y = self._check_xy(x, y)

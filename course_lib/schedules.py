@@ -1,10 +1,18 @@
 """Learning-rate schedules: callables ``lr = schedule(step)``.
 
 Mirrors ``keras.optimizers.schedules``: same class names, argument names and
-defaults, and the same formulas written in the same order, so that in float64
-our values equal Keras's to ~1e-16.  (Keras computes in the dtype of
-``initial_learning_rate``: a Python float becomes a float32 tensor, so plain
-Keras schedules agree with ours only to float32 precision, ~1e-7 relative.)
+defaults, and the same formulas written in the same order.  We compute in
+float64.  Keras computes in the dtype of ``initial_learning_rate`` and casts
+every other hyperparameter to it, so how close the two are depends on how the
+Keras schedule is built:
+
+- every float hyperparameter given as a numpy float64: equal to ~1e-16
+  (measured: bit for bit; ``keras_check.keras_schedule_like`` builds it so);
+- plain Python floats, the everyday way: Keras rounds them through float32 and
+  computes in float32.  Relative to the initial rate the difference is ~1e-7,
+  but it grows where a rounded hyperparameter is raised to a power: after 1000
+  steps of ``ExponentialDecay(0.1, 7, 0.9)`` the two differ by 4e-6 relative
+  (float32's 0.9 is 2.4e-8 off, and 0.9**143 multiplies that by 143).
 
 ``step`` is the optimizer's iteration counter, starting at 0.  Every schedule
 returns a Python float.
@@ -20,6 +28,8 @@ from __future__ import annotations
 
 import math
 
+from ._checks import check_choice, check_finite, check_fraction, check_non_negative, check_positive
+
 __all__ = [
     "LearningRateSchedule",
     "Constant",
@@ -32,39 +42,6 @@ __all__ = [
     "CyclicLR",
     "OneCycle",
 ]
-
-
-# ----------------------------------------------------------------- validation
-def _finite(name, value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"Argument `{name}` must be a number. Received: {name}={value!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"Argument `{name}` must be finite. Received: {name}={value}")
-    return value
-
-
-def _positive(name, value):
-    value = _finite(name, value)
-    if value <= 0:
-        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value}")
-    return value
-
-
-def _non_negative(name, value):
-    value = _finite(name, value)
-    if value < 0:
-        raise ValueError(f"Argument `{name}` must be >= 0. Received: {name}={value}")
-    return value
-
-
-def _as_step(step):
-    """The step as a float (Keras casts it to the schedule's dtype too)."""
-    step = _finite("step", step)
-    if step < 0:
-        raise ValueError(f"Argument `step` must be >= 0. Received: step={step}")
-    return step
 
 
 # ---------------------------------------------------------------- base class
@@ -95,11 +72,11 @@ class Constant(LearningRateSchedule):
     """
 
     def __init__(self, learning_rate):
-        self.learning_rate = _positive("learning_rate", learning_rate)
+        self.learning_rate = check_positive("learning_rate", learning_rate)
         self._config = {"learning_rate": self.learning_rate}
 
     def __call__(self, step):
-        _as_step(step)
+        check_non_negative("step", step)
         return self.learning_rate
 
 
@@ -108,18 +85,18 @@ class _StepDecay(LearningRateSchedule):
     rounded down to whole periods when ``staircase``."""
 
     # ExponentialDecay needs decay_rate > 0 (a negative base to a fractional power is not real).
-    _check_decay_rate = staticmethod(_positive)
+    _check_decay_rate = staticmethod(check_positive)
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
-        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _positive("decay_steps", decay_steps)
+        self.initial_learning_rate = check_positive("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = check_positive("decay_steps", decay_steps)
         self.decay_rate = self._check_decay_rate("decay_rate", decay_rate)
         self.staircase = bool(staircase)
         self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
                         "decay_rate": decay_rate, "staircase": self.staircase}
 
     def _progress(self, step):
-        p = _as_step(step) / self.decay_steps
+        p = check_non_negative("step", step) / self.decay_steps
         return math.floor(p) if self.staircase else p
 
 
@@ -153,14 +130,14 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                 f"values={values} of length {len(values)}.")
         if not boundaries:
             raise ValueError("Argument `boundaries` must not be empty (use Constant for one value).")
-        self.boundaries = [_finite("boundaries", b) for b in boundaries]
+        self.boundaries = [check_finite("boundaries", b) for b in boundaries]
         if any(a >= b for a, b in zip(self.boundaries, self.boundaries[1:])):
             raise ValueError(f"Argument `boundaries` must be strictly increasing. Received: boundaries={boundaries}")
-        self.values = [_non_negative("values", v) for v in values]
+        self.values = [check_non_negative("values", v) for v in values]
         self._config = {"boundaries": boundaries, "values": values}
 
     def __call__(self, step):
-        step = _as_step(step)
+        step = check_non_negative("step", step)
         for boundary, value in zip(self.boundaries, self.values):
             if step <= boundary:
                 return value
@@ -178,16 +155,16 @@ class PolynomialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001,
                  power=1.0, cycle=False):
-        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _positive("decay_steps", decay_steps)
-        self.end_learning_rate = _non_negative("end_learning_rate", end_learning_rate)
-        self.power = _finite("power", power)
+        self.initial_learning_rate = check_positive("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = check_positive("decay_steps", decay_steps)
+        self.end_learning_rate = check_non_negative("end_learning_rate", end_learning_rate)
+        self.power = check_finite("power", power)
         self.cycle = bool(cycle)
         self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
                         "end_learning_rate": end_learning_rate, "power": power, "cycle": self.cycle}
 
     def __call__(self, step):
-        step = _as_step(step)
+        step = check_non_negative("step", step)
         decay_steps = self.decay_steps
         if self.cycle:
             # The first multiple of decay_steps that is >= step (1 at step 0).
@@ -207,7 +184,7 @@ class InverseTimeDecay(_StepDecay):
         lr(t) = initial_learning_rate / (1 + decay_rate * p)
     """
 
-    _check_decay_rate = staticmethod(_non_negative)
+    _check_decay_rate = staticmethod(check_non_negative)
 
     def __call__(self, step):
         return self.initial_learning_rate / (1.0 + self.decay_rate * self._progress(step))
@@ -232,21 +209,21 @@ class CosineDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
                  warmup_steps=0):
-        self.decay_steps = _positive("decay_steps", decay_steps)
-        self.alpha = _finite("alpha", alpha)
-        self.warmup_steps = _non_negative("warmup_steps", warmup_steps)
+        self.decay_steps = check_positive("decay_steps", decay_steps)
+        self.alpha = check_finite("alpha", alpha)
+        self.warmup_steps = check_non_negative("warmup_steps", warmup_steps)
         if warmup_target is None:
-            self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
+            self.initial_learning_rate = check_positive("initial_learning_rate", initial_learning_rate)
             self.warmup_target = None
         else:
             # Warming up from 0 is the usual recipe, so 0 is allowed here.
-            self.initial_learning_rate = _non_negative("initial_learning_rate", initial_learning_rate)
-            self.warmup_target = _positive("warmup_target", warmup_target)
+            self.initial_learning_rate = check_non_negative("initial_learning_rate", initial_learning_rate)
+            self.warmup_target = check_positive("warmup_target", warmup_target)
         self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
                         "alpha": alpha, "warmup_target": warmup_target, "warmup_steps": warmup_steps}
 
     def __call__(self, step):
-        step = _as_step(step)
+        step = check_non_negative("step", step)
         if self.warmup_target is None:
             step = min(step, self.decay_steps)
             return self.initial_learning_rate * _cosine(step / self.decay_steps, self.alpha)
@@ -270,15 +247,17 @@ class CosineDecayRestarts(LearningRateSchedule):
                      f_i = (f - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i
         lr(t) = initial_learning_rate * ((1 - alpha) * m_mul**i * 0.5 * (1 + cos(pi f_i)) + alpha)
 
-    (As in Keras, the floor ``alpha`` is not scaled by m_mul**i.)
+    (As in Keras, the floor ``alpha`` is not scaled by m_mul**i.)  With t_mul < 1 the
+    periods shrink and all of them last first_decay_steps / (1 - t_mul) steps together:
+    a later step raises ValueError naming the cause, where Keras returns NaN.
     """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
-        self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
-        self.first_decay_steps = _positive("first_decay_steps", first_decay_steps)
-        self.t_mul = _positive("t_mul", t_mul)
-        self.m_mul = _non_negative("m_mul", m_mul)
-        self.alpha = _finite("alpha", alpha)
+        self.initial_learning_rate = check_positive("initial_learning_rate", initial_learning_rate)
+        self.first_decay_steps = check_positive("first_decay_steps", first_decay_steps)
+        self.t_mul = check_positive("t_mul", t_mul)
+        self.m_mul = check_non_negative("m_mul", m_mul)
+        self.alpha = check_finite("alpha", alpha)
         self._config = {"initial_learning_rate": initial_learning_rate,
                         "first_decay_steps": first_decay_steps, "t_mul": t_mul, "m_mul": m_mul,
                         "alpha": alpha}
@@ -290,12 +269,20 @@ class CosineDecayRestarts(LearningRateSchedule):
             i_restart = math.floor(fraction)
             return i_restart, fraction - i_restart
         # Periods grow geometrically: sum_{k<i} t_mul**k = (1 - t_mul**i) / (1 - t_mul).
+        if t_mul < 1.0 and fraction * (1.0 - t_mul) >= 1.0:
+            # Shrinking periods add up to first_decay_steps / (1 - t_mul) steps in all; past
+            # that there is no period left (the log below would be of a number <= 0).
+            raise ValueError(
+                f"CosineDecayRestarts is undefined at step {fraction * self.first_decay_steps:g}: with "
+                f"t_mul={t_mul} < 1 the periods shrink, and all of them together last "
+                f"first_decay_steps / (1 - t_mul) = {self.first_decay_steps / (1.0 - t_mul):g} steps "
+                "(Keras returns NaN there). Use t_mul >= 1, or stop before that step.")
         i_restart = math.floor(math.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
         sum_r = (1.0 - t_mul**i_restart) / (1.0 - t_mul)
         return i_restart, (fraction - sum_r) / t_mul**i_restart
 
     def __call__(self, step):
-        fraction = _as_step(step) / self.first_decay_steps
+        fraction = check_non_negative("step", step) / self.first_decay_steps
         i_restart, fraction = self._restart_and_fraction(fraction)
         m_fac = self.m_mul**i_restart
         cosine_decayed = 0.5 * m_fac * (1.0 + math.cos(math.pi * fraction))
@@ -323,15 +310,13 @@ class CyclicLR(LearningRateSchedule):
     """
 
     def __init__(self, base_lr=0.001, max_lr=0.006, step_size=2000, mode="triangular", gamma=1.0):
-        self.base_lr = _positive("base_lr", base_lr)
-        self.max_lr = _positive("max_lr", max_lr)
+        self.base_lr = check_positive("base_lr", base_lr)
+        self.max_lr = check_positive("max_lr", max_lr)
         if self.max_lr < self.base_lr:
             raise ValueError(f"Argument `max_lr` must be >= base_lr. Received: max_lr={max_lr}, base_lr={base_lr}")
-        self.step_size = _positive("step_size", step_size)
-        if mode not in _CYCLIC_MODES:
-            raise ValueError(f"Argument `mode` must be one of {_CYCLIC_MODES}. Received: mode={mode!r}")
-        self.mode = mode
-        self.gamma = _positive("gamma", gamma)
+        self.step_size = check_positive("step_size", step_size)
+        self.mode = check_choice("mode", mode, _CYCLIC_MODES)
+        self.gamma = check_positive("gamma", gamma)
         self._config = {"base_lr": base_lr, "max_lr": max_lr, "step_size": step_size, "mode": mode,
                         "gamma": gamma}
 
@@ -343,7 +328,7 @@ class CyclicLR(LearningRateSchedule):
         return 1.0
 
     def __call__(self, step):
-        step = _as_step(step)
+        step = check_non_negative("step", step)
         cycle = math.floor(1 + step / (2 * self.step_size))
         x = abs(step / self.step_size - 2 * cycle + 1)
         return self.base_lr + (self.max_lr - self.base_lr) * max(0.0, 1 - x) * self._scale(cycle, step)
@@ -383,19 +368,14 @@ class OneCycle(LearningRateSchedule):
 
     def __init__(self, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
                  final_div_factor=1e4, three_phase=False):
-        self.max_lr = _positive("max_lr", max_lr)
+        self.max_lr = check_positive("max_lr", max_lr)
         if isinstance(total_steps, bool) or int(total_steps) != total_steps or total_steps <= 0:
             raise ValueError(f"Argument `total_steps` must be a positive integer. Received: total_steps={total_steps}")
         self.total_steps = int(total_steps)
-        self.pct_start = _finite("pct_start", pct_start)
-        if not 0 <= self.pct_start <= 1:
-            raise ValueError(f"Argument `pct_start` must be in [0, 1]. Received: pct_start={pct_start}")
-        if anneal_strategy not in ("cos", "linear"):
-            raise ValueError("Argument `anneal_strategy` must be 'cos' or 'linear'. "
-                             f"Received: anneal_strategy={anneal_strategy!r}")
-        self.anneal_strategy = anneal_strategy
-        self.div_factor = _positive("div_factor", div_factor)
-        self.final_div_factor = _positive("final_div_factor", final_div_factor)
+        self.pct_start = check_fraction("pct_start", pct_start, high_inclusive=True)
+        self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
+        self.div_factor = check_positive("div_factor", div_factor)
+        self.final_div_factor = check_positive("final_div_factor", final_div_factor)
         self.three_phase = bool(three_phase)
         self.initial_lr = self.max_lr / self.div_factor
         self.min_lr = self.initial_lr / self.final_div_factor
@@ -422,7 +402,7 @@ class OneCycle(LearningRateSchedule):
         return phases
 
     def __call__(self, step):
-        step = _as_step(step)
+        step = check_non_negative("step", step)
         if step > self.total_steps:
             raise ValueError(f"Argument `step` must be <= total_steps={self.total_steps}. Received: step={step}")
         anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear

@@ -4,7 +4,7 @@ Importing TensorFlow (which ``keras`` does on its default backend) makes its C++
 runtime write lines such as the absl banner, the oneDNN notice and "Could not find
 cuda drivers" straight to file descriptor 2.  In JupyterLab the kernel captures
 fd 2, so these lines appear under the cell as red stderr output that looks like an
-error to a learner (shared DESIGN.md §3).  ``TF_CPP_MIN_LOG_LEVEL`` does not
+error to a learner (CONTRIBUTING.md §2).  ``TF_CPP_MIN_LOG_LEVEL`` does not
 silence all of them, so :func:`quiet_tensorflow` instead points fd 2 at a
 temporary file for the duration of a block, and afterwards writes back to
 ``sys.stderr`` every line that is *not* such a log line: a real error still shows.

@@ -9,7 +9,7 @@ differentiation, then lets the optimizer update the parameters in place:
     theta <- optimizer.apply(g, theta)       (e.g. SGD: theta <- theta - lr * g)
 
 After each epoch it records the loss on the *whole* training set, and the training
-time spent so far.  The time excludes these evaluations, so methods that evaluate
+time spent so far, in a :class:`course_lib.callbacks.History` (Keras's record of a fit).  The time excludes these evaluations, so methods that evaluate
 the same number of times are compared on their training work only.  This is the loop
 that ``keras.Model.fit`` runs, stripped to what the course needs to measure.
 
@@ -21,41 +21,18 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from . import autodiff
 from ._checks import check_int
+from .callbacks import History
 from .data import batch_indices, num_batches
 from .experiments import steps_to_tolerance
 
-__all__ = ["History", "Reached", "Path", "train", "full_loss", "time_to_target", "minimize"]
-
-
-@dataclass
-class History:
-    """What :func:`train` measured.
-
-    ``epoch_loss[k]`` is the full-training-set loss after ``k`` epochs (``k = 0``: before
-    training) and ``epoch_time[k]`` the training seconds spent until then (0.0 first).
-    ``step_loss`` holds the mini-batch loss of every step (the noisy path that the
-    optimizer sees); ``params_path`` a copy of the parameters after every step when
-    ``record_params=True`` (else empty).
-    """
-
-    batch_size: int
-    learning_rate: float
-    epoch_loss: list[float] = field(default_factory=list)
-    epoch_time: list[float] = field(default_factory=list)
-    step_loss: list[float] = field(default_factory=list)
-    params_path: list[list[np.ndarray]] = field(default_factory=list)
-
-    @property
-    def diverged(self) -> bool:
-        """True when a loss became NaN or infinite."""
-        return not all(math.isfinite(v) for v in self.epoch_loss)
+__all__ = ["Reached", "Path", "train", "full_loss", "time_to_target", "minimize"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +60,7 @@ def full_loss(loss_fn, params, X, y) -> float:
 
 def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0, shuffle=True,
           record_params=False) -> History:
-    """Train ``params`` in place with mini-batch gradient descent; return a :class:`History`.
+    """Train ``params`` in place with mini-batch gradient descent; return a :class:`~course_lib.callbacks.History`.
 
     ``loss_fn(params, X_batch, y_batch)`` takes a list of autodiff Tensors (one per
     parameter array) and returns a scalar Tensor.  ``optimizer`` is a course_lib
@@ -95,6 +72,21 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
     (``batch_size >= len(X)``) is never shuffled: the order of the samples cannot change
     its gradient, only its rounding.  The loop stops after the first epoch whose full
     loss is not finite (the run diverged: ``history.diverged``).
+
+    The History holds, for k = 0, 1, ..., epochs (``history.epoch == [0, 1, ...]``, so k
+    counts the epochs *done*: entry 0 is the start, before any step, which Keras's fit
+    does not log): ``history.history["loss"][k]``, the full-training-set loss, and
+    ``history.history["time"][k]``, the training seconds spent until then (evaluations
+    excluded).  Per step: ``history.step_loss`` (each mini-batch loss, the noisy path that
+    the optimizer sees) and, with ``record_params=True``, ``history.params_path`` (a copy of
+    the parameters after each step).  ``history.params`` holds the batch size, the
+    learning rate, the epochs asked for and the steps per epoch.
+
+    Why a second loop beside :meth:`course_lib.nn.Sequential.fit`: this one trains a bare
+    list of arrays under any loss function of them, and times and evaluates the full loss
+    between epochs, to compare optimizers fairly; ``fit`` trains a model with layers,
+    metrics, validation data, callbacks and a progress bar.  Merged, the one-screen loop
+    that notebooks 01 and 03 read would carry a model and a callback protocol it does not need.
     """
     _check_params(params)
     X, y = np.asarray(X), np.asarray(y)
@@ -104,11 +96,13 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
     batch_size = len(X) if batch_size is None else batch_size
     num_batches(len(X), batch_size)  # validates batch_size (clear ValueError)
     rng = np.random.default_rng(seed)
-    history = History(batch_size=int(batch_size), learning_rate=float(optimizer.current_learning_rate))
-    history.epoch_loss.append(full_loss(loss_fn, params, X, y))
-    history.epoch_time.append(0.0)
+    history = History()
+    history.set_params({"batch_size": int(batch_size), "learning_rate": float(optimizer.current_learning_rate),
+                        "epochs": epochs, "steps": num_batches(len(X), batch_size)})
+    history.on_train_begin()
+    history.on_epoch_end(0, {"loss": full_loss(loss_fn, params, X, y), "time": 0.0})  # the start
     elapsed = 0.0
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         for idx in batch_indices(len(X), batch_size, rng=rng, shuffle=shuffle and batch_size < len(X)):
             watched = [autodiff.Tensor(p, requires_grad=True) for p in params]
@@ -121,19 +115,21 @@ def train(loss_fn, params, optimizer, X, y, *, batch_size=None, epochs=1, seed=0
                 history.params_path.append([p.copy() for p in params])
                 start = time.perf_counter()
         elapsed += time.perf_counter() - start
-        history.epoch_loss.append(full_loss(loss_fn, params, X, y))
-        history.epoch_time.append(elapsed)
-        if not math.isfinite(history.epoch_loss[-1]):
+        history.on_epoch_end(epoch, {"loss": full_loss(loss_fn, params, X, y), "time": elapsed})
+        if history.diverged:
             break  # diverged: more steps would only feed NaN gradients to the optimizer
     return history
 
 
 def time_to_target(history: History, target: float) -> Reached | None:
-    """The first epoch (and training time) at which the full loss is <= ``target``; None if never."""
+    """The first epoch (and training time) at which the full loss is <= ``target``; None if never.
+
+    ``history`` is what :func:`train` returned (entry k of its logs is after k epochs).
+    """
     if not math.isfinite(target):
         raise ValueError(f"Argument `target` must be a finite number. Received: target={target!r}")
-    epochs = steps_to_tolerance(history.epoch_loss, target)
-    return None if epochs is None else Reached(epochs, history.epoch_time[epochs])
+    epochs = steps_to_tolerance(history.history["loss"], target)
+    return None if epochs is None else Reached(epochs, history.history["time"][epochs])
 
 
 class Path(NamedTuple):

@@ -24,6 +24,7 @@ SOURCE = SOURCE_DIR / "00_warmup.ipynb"
 OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
+OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -168,19 +169,28 @@ KINDS: dict[str, Kind] = {
     "answer cell fails after its def": Kind(with_answer("warmup_mse", "def mse(y_true, y_pred):\n    return np.mean((y_true - y_pred) ** 2)\n"
                                                                       "raise RuntimeError('left over')"),
                                             TOTAL, "warmup_mse_check", 2.0, "answer cell 'warmup_mse' failed: RuntimeError: left over"),
-    # the visible check compares with `ref`, which the answer patched; the hidden test uses a fresh reference
+    # the answer patches `ref` in its own process: the checks, which run in the grader, never see it
     "patches ref": Kind(with_answer("optim_grid", GRID_PATCHES_REF), 6.0, "optim_grid_check", 0.0,
-                        "hidden test: a grid with different spacings", source=OPTIM, visible="all cases passed: 2 / 2 points"),
+                        "hidden test: a grid with different spacings", source=OPTIM, visible="0 of 3 cases passed"),
     # the hidden tests of an earlier task must not define `numerical_gradient` for a broken Task 4
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
                                           6.0, "gd_numgrad_check", 0.0, "answer cell 'gd_numgrad' failed: SyntaxError",
                                           source=GRADIENT_DESCENT),
     "recognised mistake: EI for maximization (06)": Kind(with_answer("hpo_ei", EI_MAXIMIZING), 7.0, "hpo_ei_check", 0.0,
                                                          "expected", source=HPO,
-                                                         visible="this is what the formula for maximization"),
+                                                         visible="recognised mistake: the formula for maximization"),
     "passes visible, fails hidden (06)": Kind(with_answer("hpo_log_uniform", LOG_UNIFORM_SCALAR_ONLY), 8.0,
                                               "hpo_log_uniform_check", 0.0, "hidden test: an array of 3000 draws",
                                               source=HPO, visible="all cases passed: 2 / 2 points"),
+    # a mistake the check recognises and names; its hidden test then takes the task's points
+    "recognised mistake (08)": Kind(with_answer("ovhd_soft", "def soft_threshold(v, threshold):\n"
+                                                "    return v - threshold * np.sign(v)"),
+                                    9.0, "ovhd_soft_check", 0.0, "hidden test: random 7x5 array", source=OVERFITTING,
+                                    visible="recognised mistake: you shrink every coordinate by the threshold"),
+    "dropout scaled the old way (08)": Kind(with_answer("ovhd_dropout", "def inverted_dropout(x, keep_mask, rate):\n"
+                                                        "    return x * keep_mask * (1 - rate)"),
+                                            9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
+                                            source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
 }
 
 

@@ -63,11 +63,11 @@ def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "root"
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    # Private user settings: no news toast over the page, no autosave, and the learner's own
-    # settings (theme, shortcuts) neither change the test nor get changed by it.
+    # Private user settings: no autosave, and the learner's own settings (theme, shortcuts)
+    # neither change the test nor get changed by it.  The news pop-up is left to the course's
+    # environment-wide override (course_lib.classroom.lab_settings): the test checks it is gone.
     settings = tmp / "user-settings" / "@jupyterlab"
-    for plugin, values in {"apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-                           "docmanager-extension/plugin": {"autosave": False}}.items():
+    for plugin, values in {"docmanager-extension/plugin": {"autosave": False}}.items():
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -155,6 +155,9 @@ def test_optimizer_explorer_runs_and_redraws_in_jupyterlab(lab):
             # The status bar reads "<kernel> | Idle" only once the kernel is connected; a Run All
             # clicked before that would be lost.
             expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
+            # A newcomer's first minute: no "get notified about official Jupyter news?" pop-up.
+            page.wait_for_timeout(3000)   # JupyterLab asks a moment after start-up
+            expect(page.get_by_text("official Jupyter news")).to_have_count(0)
 
             # Run → Run All Cells, through the menu as a learner would.
             page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Run").first.click()

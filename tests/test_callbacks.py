@@ -203,3 +203,38 @@ def test_bad_input_raises_value_error_naming_the_argument(make, argument):
 def test_keras_also_rejects_factor_of_one():
     with pytest.raises(ValueError, match="factor"):
         keras.callbacks.ReduceLROnPlateau(factor=1.0)
+
+
+def test_history_records_like_keras_history():
+    """Same hook calls, same record: ``history`` dict of lists and ``epoch``; the model points to it."""
+    import types
+
+    from course_lib.callbacks import History
+
+    logs = [{"loss": 0.9, "accuracy": 0.5}, {"loss": 0.7, "accuracy": 0.6}, {"loss": 0.6, "accuracy": 0.7}]
+    records = []
+    for history in (History(), keras.callbacks.History()):
+        model = types.SimpleNamespace()
+        history.set_model(model)
+        history.on_train_begin()
+        for epoch, epoch_logs in enumerate(logs):
+            history.on_epoch_end(epoch, dict(epoch_logs))
+        assert model.history is history
+        records.append((history.history, history.epoch))
+    assert records[0] == records[1]
+
+
+def test_both_training_loops_return_the_one_history():
+    from course_lib import nn, optimizers, training
+    from course_lib.callbacks import History
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    model = nn.Sequential([nn.Dense(1)], seed=0)
+    model.compile("sgd", "mse")
+    fitted = model.fit(x, y, epochs=2, verbose=0)
+    trained = training.train(lambda p, X, Y: ((X @ p[0] - Y) ** 2).mean(), [np.zeros((3, 1))],
+                             optimizers.SGD(0.1), x, y, epochs=2)
+    assert type(fitted) is History and type(trained) is History and model.history is fitted
+    assert fitted.epoch == [0, 1] and trained.epoch == [0, 1, 2]  # train also logs the start
+    assert trained.history["loss"][-1] < trained.history["loss"][0]

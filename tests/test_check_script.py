@@ -1,6 +1,6 @@
 """The prepared cross-backend check (tools/check_against_keras.py) keeps working.
 
-It is what runs on a GPU machine with KERAS_BACKEND=jax (shared DESIGN.md §6), where
+It is what runs on a GPU machine with KERAS_BACKEND=jax (CONTRIBUTING.md §6), where
 there is no time to debug it; here it runs on the default TensorFlow backend.
 """
 import subprocess

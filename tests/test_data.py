@@ -66,3 +66,20 @@ def test_mismatched_X_y():
         list(minibatches(np.zeros((5, 2)), np.zeros(4), 2))
     with pytest.raises(ValueError, match="sample axis"):
         list(minibatches(np.float64(1.0), np.zeros(4), 2))
+
+
+def test_adding_problem_marks_one_step_per_half_and_sums_the_marked_values():
+    from course_lib.data import adding_problem
+
+    X, y = adding_problem(500, 12, np.random.default_rng(3))
+    assert X.shape == (500, 12, 2) and y.shape == (500,)
+    values, marks = X[..., 0], X[..., 1]
+    assert np.all((values >= 0) & (values < 1))
+    assert np.all(marks[:, :6].sum(axis=1) == 1) and np.all(marks[:, 6:].sum(axis=1) == 1)
+    first, second = marks[:, :6].argmax(axis=1), 6 + marks[:, 6:].argmax(axis=1)
+    np.testing.assert_array_equal(y, values[np.arange(500), first] + values[np.arange(500), second])
+    # The mean predictor's error is about Var(v1 + v2) = 1/6; the same seed gives the same data.
+    assert abs(np.mean((y - 1.0) ** 2) - 1 / 6) < 0.03
+    np.testing.assert_array_equal(adding_problem(500, 12, 3)[0], X)
+    with pytest.raises(ValueError, match="`T`"):
+        adding_problem(10, 1, 0)

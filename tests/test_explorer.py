@@ -1,4 +1,4 @@
-"""Protects course_lib.widgets.explorer: landscapes' analytic gradients, the trajectories it records while
+"""Protects course_lib.widgets.optimizer_explorer and schedule_explorer: the trajectories recorded while
 driving the real course_lib.optimizers, its refusal of bad input, and the widgets built headless
 (a moved slider must put a new picture in the Output, quickly)."""
 import base64
@@ -9,13 +9,13 @@ import types
 import numpy as np
 import pytest
 
-from course_lib.widgets import explorer as ex
 from course_lib import optimizers, schedules
-from course_lib.widgets.explorer import LANDSCAPES, Landscape, Trajectory, get_landscape, make_optimizer, run_optimizer
-from course_lib.gradcheck import numerical_gradient
+from course_lib.landscape import LANDSCAPES, Landscape
+from course_lib.widgets import optimizer_explorer as oe
+from course_lib.widgets import schedule_explorer as se
+from course_lib.widgets.optimizer_explorer import Trajectory, make_optimizer, run_optimizer
 from course_lib.training import Path, minimize
 
-RNG = np.random.default_rng(0)
 
 
 class PlainGD:
@@ -28,57 +28,6 @@ class PlainGD:
         for g, p in zip(grads, params):
             p -= self.learning_rate * g
         self.calls += 1
-
-
-# ----------------------------------------------------------------------------- landscapes
-@pytest.mark.parametrize("name", list(LANDSCAPES))
-def test_gradient_matches_central_finite_differences(name):
-    """Each hand-written gradient agrees with central differences (course_lib.gradcheck) at random points."""
-    land = LANDSCAPES[name]
-    (x0, x1), (y0, y1) = land.bounds
-    for _ in range(20):
-        p = np.array([RNG.uniform(x0, x1), RNG.uniform(y0, y1)])
-        np.testing.assert_allclose(land.gradient(p), numerical_gradient(land.value, p), rtol=1e-6, atol=1e-5)
-
-
-@pytest.mark.parametrize("name", list(LANDSCAPES))
-def test_known_minima_and_saddles_are_critical_points(name):
-    land = LANDSCAPES[name]
-    for m in land.minima:
-        assert np.abs(land.gradient(m)).max() < 1e-4, f"gradient at the minimum {m}"
-        assert abs(land.value(m)) < 1e-9  # every minimum listed here is a global one, f = 0
-    if land.minima:
-        # The lowest point of the plotted grid lies within one grid spacing of a listed minimum:
-        # the list is right and the bounds show it.
-        X, Y, Z = land.grid(121)
-        i, j = np.unravel_index(np.argmin(Z), Z.shape)
-        dx, dy = X[0, 1] - X[0, 0], Y[1, 0] - Y[0, 0]
-        assert any(abs(X[i, j] - mx) <= dx and abs(Y[i, j] - my) <= dy for mx, my in land.minima), (X[i, j], Y[i, j])
-    for s in land.saddle_points:
-        assert np.abs(land.gradient(s)).max() == 0
-        # Up along x, down along y: an indefinite Hessian.
-        assert land.value((s[0] + 0.1, s[1])) > land.value(s) > land.value((s[0], s[1] + 0.1))
-    (x0, x1), (y0, y1) = land.bounds
-    assert x0 < land.start[0] < x1 and y0 < land.start[1] < y1
-    assert land.equation.startswith("f(x, y) =")
-    assert land.log_scale == (land.grid(40)[2].min() >= 0)
-
-
-def test_himmelblau_has_its_four_minima():
-    land = get_landscape("Himmelblau")
-    assert len(land.minima) == 4 and len({tuple(np.round(m, 1)) for m in land.minima}) == 4
-
-
-def test_lookup_by_key_or_title_any_case_and_unknown_name():
-    assert get_landscape("ROSENBROCK") is LANDSCAPES["rosenbrock"]
-    assert get_landscape("Ill-conditioned quadratic") is LANDSCAPES["quadratic"]
-    assert get_landscape(LANDSCAPES["saddle"]) is LANDSCAPES["saddle"]
-    with pytest.raises(ValueError, match="unknown landscape 'banana'.*rosenbrock.*himmelblau"):
-        get_landscape("banana")
-    with pytest.raises(TypeError, match="landscape must be a str"):
-        get_landscape(3)
-    with pytest.raises(ValueError, match=r"point.*shape \(2,\)"):
-        LANDSCAPES["saddle"].value([1.0, 2.0, 3.0])
 
 
 # ----------------------------------------------------------------------------- trajectories
@@ -105,7 +54,7 @@ def test_momentum_by_name_drives_the_real_sgd_exactly_like_the_velocity_equation
     lr32 = float(np.float32(lr))
     p, v = np.array(land.start), np.zeros(2)
     for t in range(1, steps + 1):
-        # Keras casts momentum to the variable's dtype through float32 (DESIGN.md §2).
+        # Keras casts momentum to the variable's dtype through float32 (CONTRIBUTING.md §3).
         v = float(np.float32(mu)) * v - lr32 * land.gradient(p)
         p = p + v
         np.testing.assert_allclose(run.points[t], p, rtol=1e-12, atol=1e-15)
@@ -134,7 +83,7 @@ def test_make_optimizer_passes_the_shared_hyperparameters(name, cls, attrs):
 
 
 def test_every_optimizer_makes_progress_on_the_quadratic():
-    for name in ex.OPTIMIZER_NAMES:
+    for name in oe.OPTIMIZER_NAMES:
         run = run_optimizer("quadratic", make_optimizer(name, 0.02), steps=300)
         assert run.losses[-1] < 0.5 * run.losses[0], name
 
@@ -152,11 +101,11 @@ def test_run_optimizer_is_minimize_with_the_hand_written_gradient():
 def test_contour_grid_cache_is_per_landscape_not_per_name():
     """A custom landscape that reuses a built-in name must get its own contours, not a stale grid."""
     quadratic = LANDSCAPES["quadratic"]
-    assert ex._cached_grid(quadratic) is ex._cached_grid(quadratic)  # computed once
+    assert oe._cached_grid(quadratic) is oe._cached_grid(quadratic)  # computed once
     tilted = Landscape(**{**vars(quadratic), "func": lambda x, y: 0.5 * (x - 1) ** 2 + y ** 2})
     assert tilted.name == quadratic.name
-    np.testing.assert_array_equal(ex._cached_grid(tilted)[2], tilted.grid()[2])
-    assert not np.array_equal(ex._cached_grid(tilted)[2], ex._cached_grid(quadratic)[2])
+    np.testing.assert_array_equal(oe._cached_grid(tilted)[2], tilted.grid()[2])
+    assert not np.array_equal(oe._cached_grid(tilted)[2], oe._cached_grid(quadratic)[2])
 
 
 def test_divergence_is_recorded_as_nan_not_raised():
@@ -203,7 +152,7 @@ def _png(explorer) -> bytes:
 
 
 def test_optimizer_explorer_redraws_on_every_change():
-    w = ex.optimizer_explorer("rosenbrock", optimizers=("SGD", "adam"))
+    w = oe.optimizer_explorer("rosenbrock", optimizers=("SGD", "adam"))
     first = _png(w)
     assert first.startswith(b"\x89PNG") and w.redraws == 1
     kinds = {type(c).__name__ for c in w.controls.values()}
@@ -227,7 +176,7 @@ def test_optimizer_explorer_redraws_on_every_change():
 
 
 def test_explorer_repr_is_stable_text_for_nbval():
-    a, b = ex.optimizer_explorer(), ex.optimizer_explorer()
+    a, b = oe.optimizer_explorer(), oe.optimizer_explorer()
     assert repr(a) == repr(b)
     assert repr(a).startswith("OptimizerExplorer(landscape='rosenbrock', optimizers=['SGD', 'Momentum', 'Adam']")
     assert "0x" not in repr(a) and a.model_id not in repr(a)
@@ -235,13 +184,13 @@ def test_explorer_repr_is_stable_text_for_nbval():
 
 def test_optimizer_explorer_refuses_unknown_names():
     with pytest.raises(ValueError, match="unknown optimizer 'Foo'.*Adam"):
-        ex.optimizer_explorer(optimizers=("Foo",))
+        oe.optimizer_explorer(optimizers=("Foo",))
     with pytest.raises(ValueError, match="unknown landscape"):
-        ex.optimizer_explorer("moon")
+        oe.optimizer_explorer("moon")
 
 
 def test_bad_settings_show_a_message_instead_of_a_broken_plot():
-    w = ex.schedule_explorer("OneCycle")
+    w = se.schedule_explorer("OneCycle")
     w.params["pct_start"].value = 0.0  # leaves OneCycle's warm-up phase with no steps
     (out,) = w.output.outputs
     assert out["output_type"] == "stream" and "Cannot draw with these settings" in out["text"]
@@ -252,20 +201,20 @@ def test_bad_settings_show_a_message_instead_of_a_broken_plot():
 
 # ----------------------------------------------------------------------------- schedules
 def test_schedule_parameters_read_the_real_constructors():
-    found = ex.available_schedules()
+    found = se.available_schedules()
     assert {"ExponentialDecay", "CosineDecay", "CosineDecayRestarts", "CyclicLR", "OneCycle"} <= set(found)
     assert "LearningRateSchedule" not in found
     assert "PiecewiseConstantDecay" not in found  # list arguments cannot be sliders
-    specs = {s.name: s for s in ex.schedule_parameters(schedules.ExponentialDecay, steps=800)}
+    specs = {s.name: s for s in se.schedule_parameters(schedules.ExponentialDecay, steps=800)}
     assert list(specs) == ["initial_learning_rate", "decay_steps", "decay_rate", "staircase"]
-    assert specs["initial_learning_rate"].kind == "log" and specs["decay_steps"] == ex.ParamSpec(
+    assert specs["initial_learning_rate"].kind == "log" and specs["decay_steps"] == se.ParamSpec(
         "decay_steps", "int", 800, 1, 3200)
     assert specs["staircase"].kind == "bool" and specs["staircase"].default is False
-    cyclic = {s.name: s for s in ex.schedule_parameters(schedules.CyclicLR)}
+    cyclic = {s.name: s for s in se.schedule_parameters(schedules.CyclicLR)}
     assert cyclic["mode"].choices == ("triangular", "triangular2", "exp_range")
     # Every offered default builds a working schedule.
     for name, cls in found.items():
-        args = {s.name: s.default for s in ex.schedule_parameters(cls)}
+        args = {s.name: s.default for s in se.schedule_parameters(cls)}
         assert math.isfinite(float(cls(**args)(0))), name
 
 
@@ -292,10 +241,10 @@ def test_available_schedules_on_a_standin_module():
     for cls in (Halving, NeedsAList, NotASchedule):
         cls.__module__ = "standin"
         setattr(mod, cls.__name__, cls)
-    assert list(ex.available_schedules(mod)) == ["Halving"]
-    curve = ex.schedule_curve(Halving(0.8, 3), 7)
+    assert list(se.available_schedules(mod)) == ["Halving"]
+    curve = se.schedule_curve(Halving(0.8, 3), 7)
     np.testing.assert_array_equal(curve, [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2])
-    w = ex.schedule_explorer(None, steps=50, module=mod)
+    w = se.schedule_explorer(None, steps=50, module=mod)
     assert set(w.params) == {"initial_learning_rate", "halve_every_steps"}
     before = _png(w)
     w.params["halve_every_steps"].value = 5
@@ -304,18 +253,18 @@ def test_available_schedules_on_a_standin_module():
 
 def test_schedule_curve_and_bad_input():
     cos = schedules.CosineDecay(0.1, 100)
-    np.testing.assert_array_equal(ex.schedule_curve(cos, 101), [cos(t) for t in range(101)])
+    np.testing.assert_array_equal(se.schedule_curve(cos, 101), [cos(t) for t in range(101)])
     for steps in (0, -3, 1.5):
         with pytest.raises(ValueError, match="`steps` must be a positive integer"):
-            ex.schedule_curve(cos, steps)
+            se.schedule_curve(cos, steps)
     with pytest.raises(TypeError, match="schedule must be callable"):
-        ex.schedule_curve(0.1, 10)
+        se.schedule_curve(0.1, 10)
     with pytest.raises(ValueError, match="unknown schedule 'Cosine'.*CosineDecay"):
-        ex.schedule_explorer("Cosine")
+        se.schedule_explorer("Cosine")
 
 
 def test_schedule_explorer_switches_schedule_and_redraws():
-    w = ex.schedule_explorer("CosineDecay", steps=500)
+    w = se.schedule_explorer("CosineDecay", steps=500)
     first = _png(w)
     w.params["alpha"].value = 0.5
     assert _png(w) != first

@@ -168,3 +168,17 @@ BAD = [
 def test_bad_input_raises_value_error_naming_the_argument(make, argument):
     with pytest.raises(ValueError, match=f"`{argument}`"):
         make()
+
+
+def test_constant_goes_through_float32_as_in_keras():
+    """Keras casts the Python scalar through a float32 tensor: a float64 weight holds 0.37's float32 value."""
+    ours = I.Constant(0.37)((2, 3), dtype="float64")
+    theirs = np.asarray(keras.initializers.Constant(0.37)((2, 3), dtype="float64"))
+    assert ours.dtype == np.float64 and np.array_equal(ours, theirs)
+    assert ours[0, 0] == np.float64(np.float32(0.37)) != 0.37
+
+
+@pytest.mark.parametrize("value", [[1.0, 2.0], "0.5", None, True])
+def test_constant_accepts_only_a_scalar(value):
+    with pytest.raises(TypeError, match="`value` must be a float"):
+        I.Constant(value)

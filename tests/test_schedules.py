@@ -86,6 +86,28 @@ def test_plain_keras_python_floats_agree_to_float32():
     _assert_close(ours, "float32", keras_schedule=theirs)
 
 
+def test_plain_python_floats_make_keras_compute_in_float32_and_the_error_compounds():
+    """Pins the module docstring: with Python floats Keras rounds decay_rate to float32, and
+    decay_rate ** (t / decay_steps) compounds that rounding (4e-6 relative after 1000 steps)."""
+    ours = S.ExponentialDecay(0.1, 7, 0.9)
+    plain = keras.optimizers.schedules.ExponentialDecay(0.1, 7, 0.9)
+    step = 1000
+    relative = abs(ours(step) - float(plain(step))) / ours(step)
+    assert 1e-6 < relative < 1e-5, relative
+    float32_formula = np.float32(0.1) * np.float32(0.9) ** np.float32(step / 7)
+    assert abs(float(plain(step)) - float32_formula) <= 2e-7 * float32_formula   # Keras: float32 throughout
+    assert compare_schedule(ours, steps=[step], dtype="float64").max_diff <= 1e-16  # float64 twin: exact
+
+
+def test_restarts_with_shrinking_periods_raise_past_their_end_where_keras_gives_nan():
+    ours = S.CosineDecayRestarts(0.1, 10, t_mul=0.5)      # periods 10, 5, 2.5, ...: 20 steps in all
+    theirs = keras.optimizers.schedules.CosineDecayRestarts(np.float64(0.1), 10, t_mul=np.float64(0.5))
+    assert compare_schedule(ours, theirs, steps=range(19)).max_diff <= 1e-15   # defined: equal
+    assert math.isnan(float(theirs(25)))
+    with pytest.raises(ValueError, match=r"undefined at step 25: .* last first_decay_steps / \(1 - t_mul\) = 20 steps"):
+        ours(25)
+
+
 def test_constant_equals_a_float_learning_rate():
     """Keras has no Constant schedule: a float learning_rate is its equivalent."""
     ours = S.Constant(0.01)
@@ -226,3 +248,16 @@ def test_bad_input_raises_value_error_naming_the_argument(make, argument):
 def test_non_number_is_a_type_error():
     with pytest.raises(TypeError, match="decay_steps"):
         S.ExponentialDecay(0.1, "ten", 0.9)
+
+
+@pytest.mark.parametrize("ours", [S.CyclicLR(0.01, 0.1, step_size=7, mode="triangular2"), S.OneCycle(0.1, 40)],
+                         ids=["CyclicLR", "OneCycle"])
+def test_tabulated_keras_schedule_replays_ours_in_float32(ours):
+    """Schedules without a Keras twin reach Keras as a table: the same rates (float32), held after the end."""
+    from course_lib.keras_check import tabulated_keras_schedule
+
+    twin = tabulated_keras_schedule(ours, 41)
+    assert isinstance(twin, keras.optimizers.schedules.LearningRateSchedule)
+    theirs = np.array([float(twin(step)) for step in range(45)])
+    expected = np.float32([ours(min(step, 40)) for step in range(45)])
+    np.testing.assert_array_equal(theirs, expected)

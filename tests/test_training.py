@@ -8,7 +8,8 @@ import pytest
 import keras
 
 from course_lib import autodiff, optimizers
-from course_lib.training import History, Reached, full_loss, minimize, time_to_target, train
+from course_lib.callbacks import History
+from course_lib.training import Reached, full_loss, minimize, time_to_target, train
 
 
 def _mse(params, Xb, yb):
@@ -32,12 +33,13 @@ def test_batch_gd_is_the_textbook_update():
     for _ in range(20):
         v = v - 0.125 * 2 / len(X) * X.T @ (X @ v - y)
     assert np.allclose(w, v, rtol=0, atol=1e-14)
-    assert len(history.epoch_loss) == len(history.epoch_time) == 21
+    assert isinstance(history, History) and history.epoch == list(range(21))
+    assert len(history.history["loss"]) == len(history.history["time"]) == 21
     assert len(history.step_loss) == 20
-    assert history.epoch_loss[0] == pytest.approx(np.mean(y ** 2))
-    assert history.epoch_loss[-1] == pytest.approx(np.mean((X @ w - y) ** 2), rel=1e-12)
-    assert history.epoch_time[0] == 0.0 and all(np.diff(history.epoch_time) > 0)
-    assert history.batch_size == 50 and history.learning_rate == 0.125
+    assert history.history["loss"][0] == pytest.approx(np.mean(y ** 2))
+    assert history.history["loss"][-1] == pytest.approx(np.mean((X @ w - y) ** 2), rel=1e-12)
+    assert history.history["time"][0] == 0.0 and all(np.diff(history.history["time"]) > 0)
+    assert history.params == {"batch_size": 50, "learning_rate": 0.125, "epochs": 20, "steps": 1}
 
 
 def test_each_epoch_sees_every_sample_once():
@@ -83,8 +85,8 @@ def test_divergence_stops_the_run():
     with np.errstate(over="ignore", invalid="ignore"):
         history = train(_mse, [w], optimizers.SGD(learning_rate=100.0), X, y, epochs=500)
     assert history.diverged
-    assert len(history.epoch_loss) < 501
-    assert not math.isfinite(history.epoch_loss[-1])
+    assert len(history.history["loss"]) < 501
+    assert not math.isfinite(history.history["loss"][-1])
 
 
 def test_matches_keras_fit():
@@ -124,7 +126,9 @@ def test_full_loss_records_no_graph():
 
 
 def test_time_to_target():
-    h = History(batch_size=1, learning_rate=0.1, epoch_loss=[1.0, 0.5, 0.2, 0.1], epoch_time=[0.0, 1.0, 2.5, 4.0])
+    h = History()
+    for k, (loss, seconds) in enumerate(zip([1.0, 0.5, 0.2, 0.1], [0.0, 1.0, 2.5, 4.0])):
+        h.on_epoch_end(k, {"loss": loss, "time": seconds})
     assert time_to_target(h, 0.3) == Reached(2, 2.5)
     assert time_to_target(h, 1.0) == Reached(0, 0.0)
     assert time_to_target(h, 0.05) is None
@@ -152,7 +156,7 @@ def test_numpy_integers_are_accepted_as_counts():
     """np.int64 comes out of numpy arithmetic (e.g. ``epochs = n // 10``): it is an integer, not an error."""
     X, y = _problem()
     history = train(_mse, [np.zeros(3)], optimizers.SGD(0.05), X, y, batch_size=np.int64(10), epochs=np.int64(2))
-    assert len(history.epoch_loss) == 3 and len(history.step_loss) == 10
+    assert len(history.history["loss"]) == 3 and len(history.step_loss) == 10
     assert minimize(lambda t: t ** 2, 1.0, optimizers.SGD(0.1), steps=np.int64(3)).points.shape == (4,)
 
 

@@ -5,7 +5,7 @@ Usage:
     KERAS_BACKEND=jax python tools/check_against_keras.py  # e.g. on a GPU machine without TensorFlow
 
 The pytest suite asserts the same comparisons on TensorFlow; this script is the one prepared
-check for another backend or a GPU (shared DESIGN.md §6).  float32 only: JAX needs
+check for another backend or a GPU (CONTRIBUTING.md §6).  float32 only: JAX needs
 JAX_ENABLE_X64 for float64 and casts differently from TensorFlow.  Exit status 1 if any
 comparison exceeds its tolerance.
 """

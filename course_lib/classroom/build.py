@@ -2,7 +2,7 @@
 
 Usage:  python -m course_lib.classroom.build [SOURCE ...]      (``make exercises [NB=...]``)
 
-``exercises/source/NN_topic.ipynb`` is the single source of truth (DESIGN.md §4).  It is
+``exercises/source/NN_topic.ipynb`` is the single source of truth (CONTRIBUTING.md §4).  It is
 written in nbgrader's format, so instructors can also use ``nbgrader generate_assignment``:
 
 - answer cells (``nbgrader.solution``) hold ``### BEGIN SOLUTION`` / ``### END SOLUTION``

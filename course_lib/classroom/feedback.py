@@ -189,19 +189,7 @@ def _call_quietly(fn: Callable, case: Case) -> tuple[Any, list[str]]:
     return result, sorted({str(w.message) for w in caught})
 
 
-def _recognised(got: Any, case: Case, mistakes: dict, rtol: float, atol: float) -> str | None:
-    """The label of the first known mistake whose result ``got`` reproduces, else None."""
-    for label, wrong in mistakes.items():
-        try:
-            _compare(got, wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), rtol, atol)
-        except Exception:  # not this mistake (or the mistake's function fails on this case)
-            continue
-        return label
-    return None
-
-
-def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: float,
-              mistakes: dict | None = None) -> str | None:
+def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: float) -> str | None:
     """Return None when the case passes, else the reason it fails. NotImplementedError propagates."""
     expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
     trial = copy.deepcopy(case)
@@ -220,14 +208,28 @@ def _run_case(fn: Callable, reference: Callable, case: Case, rtol: float, atol: 
         _compare(got, expected, rtol, atol)
     except _Mismatch as mismatch:
         note = f" (numpy warned: {warned[0]})" if warned else ""
-        known = _recognised(got, case, mistakes or {}, rtol, atol)
-        return str(mismatch) + note + (f" — this is what {known} gives" if known else "")
+        return str(mismatch) + note
     return None
 
 
-def _report(passed: int, total: int, points: float, hint: str | None, failed: bool) -> Score:
+def _recognised(reference_mistakes, case: Case, got_case_result: Callable[[], Any], rtol: float, atol: float) -> str | None:
+    """The description of the first known mistake whose output the learner's result matches, else None."""
+    for wrong, description in reference_mistakes:
+        try:
+            wrong_value = wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            _compare(got_case_result(), wrong_value, rtol, atol)
+        except Exception:  # does not match this mistake (or the learner's call failed): try the next
+            continue
+        return description
+    return None
+
+
+def _report(passed: int, total: int, points: float, hint: str | None, failed: bool, named_mistake: bool = False) -> Score:
     earned = Score(round(points * passed / total, 4)) if total else Score(0.0)
-    if failed and hint:
+    if failed and named_mistake:
+        # The named mistake is the feedback: the hint (which may give the formula away) waits for the next try.
+        print("Fix that mistake and run the check again; a hint comes if it still fails.")
+    elif failed and hint:
         print(f"Hint: {hint}")
     if total == 1:
         verdict = "passed" if passed else "not passed yet"
@@ -241,7 +243,7 @@ def _report(passed: int, total: int, points: float, hint: str | None, failed: bo
 
 def check_function(fn: Callable, reference: Callable, cases: Iterable[Any], *, hint: str | None = None,
                    rtol: float = 1e-6, atol: float = 1e-8, points: float = 1.0,
-                   name: str | None = None, mistakes: dict | None = None) -> Score:
+                   name: str | None = None, mistakes: Iterable[tuple[Callable, str]] = ()) -> Score:
     """Try ``fn`` on every case next to ``reference``; print per-case feedback; return the score.
 
     ``cases`` are tuples of positional arguments or :class:`Case` objects.  A case passes when
@@ -249,27 +251,33 @@ def check_function(fn: Callable, reference: Callable, cases: Iterable[Any], *, h
     to it (``|got - expected| <= atol + rtol |expected|``, as ``np.allclose``) and leaves its
     inputs unchanged.  Score = points x (cases passed / cases).
 
-    ``mistakes`` maps a description of a common mistake ("the formula for maximization") to a
-    function that makes it; a failing case whose result equals that function's is named on its
-    line, before the hint, so the learner learns *what* went wrong before being told the formula.
+    ``mistakes`` lists known wrong answers as ``(wrong_function, description)``: when a failing
+    result equals what ``wrong_function`` returns on that case, the line names the mistake
+    ("recognised mistake: ...") and the hint is held back, so the feedback points at the error
+    before any hint gives the formula away.
     """
     if not callable(fn):
         print(f"{FAIL} expected a function, got {_short(fn)}")
         return _report(0, 1, points, hint, failed=True)
     name = name or getattr(fn, "__name__", "your function")
     cases = [_as_case(c) for c in cases]
-    passed = 0
+    mistakes = list(mistakes)
+    passed, named = 0, False
     for number, case in enumerate(cases, start=1):
         try:
-            problem = _run_case(fn, reference, case, rtol, atol, mistakes)
+            problem = _run_case(fn, reference, case, rtol, atol)
         except NotImplementedError:
             print(f"{FAIL} {name}: {NOT_IMPLEMENTED}")
             return _report(0, len(cases), points, None, failed=True)
+        if problem is not None and mistakes:
+            mistake = _recognised(mistakes, case, lambda: _call_quietly(fn, copy.deepcopy(case))[0], rtol, atol)
+            if mistake:
+                problem, named = f"{problem}\n    recognised mistake: {mistake}", True
         mark = PASS if problem is None else FAIL
         detail = "" if problem is None else f": {problem}"
         print(f"{mark} case {number}: {_describe_call(name, case)}{detail}")
         passed += problem is None
-    return _report(passed, len(cases), points, hint, failed=passed < len(cases))
+    return _report(passed, len(cases), points, hint, failed=passed < len(cases), named_mistake=named)
 
 
 def check_value(got: Any, expected: Any, *, name: str = "your answer", hint: str | None = None,

@@ -2,6 +2,7 @@
 
 Usage:
     python -m course_lib.classroom.grade PATH... [--source DIR] [--out DIR] [--timeout S] [--memory-mb M] [--jobs N]
+                                         [--submission-timeout S] [--deadline S] [--unsafe-no-sandbox]
 
 PATH is a submitted notebook or a folder of them (searched recursively).  For each one:
 
@@ -9,18 +10,22 @@ PATH is a submitted notebook or a folder of them (searched recursively).  For ea
    the learner's answer cells (matched by nbgrader ``grade_id``) and the cells they added,
    but the source's test cells, with their hidden tests.  Edited test cells are ignored
    (and noted); a deleted answer cell scores 0 for its task.
-2. **Execute** it in a separate kernel process with a per-cell time limit and an
-   address-space limit (:mod:`course_lib.classroom.sandbox_kernel`).  A cell that times out or
-   kills the kernel (``os._exit``, a crash) is recorded; the kernel is restarted, the
-   answer cells that ran before are replayed, and grading continues.  Student code never
-   runs in the grader's own process.
+2. **Execute** it, judging outside (:mod:`course_lib.classroom.judge`): the set-up, answer and
+   added cells run in a worker inside a bubblewrap sandbox (:mod:`course_lib.classroom.sandbox`);
+   the test cells run here, in the grader's process, where each answer's name is bound to the
+   learner's function in the worker and results come back as plain data.  A cell that times out
+   or kills the worker is recorded; the worker is restarted in a fresh sandbox, earlier cells are
+   replayed, and grading continues, all within the submission's wall-clock cap.
 3. **Grade** each test cell as nbgrader does: an error scores 0 (the reason is the
    exception), a number as the cell's result is partial credit (the visible checks of
-   :mod:`course_lib.classroom.feedback` return one), anything else earns full points.
+   :mod:`course_lib.classroom.feedback` return one), anything else earns full points.  A task
+   whose answers use a name the source forbids for it scores 0 with the reason.
 
 Writes ``OUT/grades.csv`` (submission, task, points, max_points, reason) and a readable
-``OUT/feedback/<submission>.md`` per submission.  Submissions are graded in parallel
-(``--jobs``, default 2); a broken submission never stops the batch.
+``OUT/feedback/<submission>.md`` per submission, atomically, after every submission.  Each
+submission is graded in a process of its own (``--jobs`` at a time, :mod:`course_lib.classroom.batch`):
+one that dies or overruns is retried once, then scored 0 with the reason; the exit code is 1 when
+any submission could not be graded.
 """
 from __future__ import annotations
 
@@ -28,25 +33,24 @@ import argparse
 import copy
 import csv
 import json
+import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import multiprocessing
 import nbformat
 
 from course_lib.classroom.build import (SOURCE_DIR, grade_id, is_answer_cell, is_test_cell, nbgrader_meta,
-                                  strip_hidden_tests, strip_solutions)
+                                  strip_hidden_tests)
+from course_lib.classroom.batch import Job, run_jobs
+from course_lib.classroom.judge import Outcome, Session, defined_names, forbidden_uses, run_trusted
+from course_lib.classroom.sandbox import SandboxUnavailable, sandbox_problem
 
 DEFAULT_TIMEOUT_S = 30
 DEFAULT_MEMORY_MB = 2048
-MAX_RESTARTS = 5
-KERNEL_NAME = "course-grader"
+DEFAULT_SUBMISSION_TIMEOUT_S = 300
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -70,6 +74,7 @@ class SubmissionResult:
     tasks: list[TaskResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    ungraded: str = ""  # why this submission could not be graded (its grading process failed twice)
 
     @property
     def points(self) -> float:
@@ -80,18 +85,6 @@ class SubmissionResult:
         return sum(t.max_points for t in self.tasks)
 
 
-@dataclass
-class Outcome:
-    """What happened when one cell ran."""
-    status: str  # "ok", "error", "timeout", "died", "not run"
-    ename: str = ""
-    evalue: str = ""
-
-    @property
-    def fatal(self) -> bool:  # the kernel had to be restarted after this cell
-        return self.status in ("timeout", "died")
-
-
 # ================================================================ 1. rebuild from the source
 
 @dataclass
@@ -100,6 +93,10 @@ class Assembled:
     missing_answers: set[str]
     notes: list[str]
     answers_of: dict[str, list[str]]  # test cell id -> the answer cells it checks (from the source)
+    names_of: dict[str, list[str]] = field(default_factory=dict)    # answer cell id -> names its solution defines
+    learner_code: dict[str, str] = field(default_factory=dict)      # answer cell id -> the learner's code
+    added_code: list[str] = field(default_factory=list)             # the learner's own added cells
+    forbidden: dict[str, list[str]] = field(default_factory=dict)   # test cell id -> names its answers must not use
 
 
 def _learner_cells(sub_nb) -> tuple[dict[str, nbformat.NotebookNode], list[tuple[str | None, nbformat.NotebookNode]], list[str]]:
@@ -159,7 +156,15 @@ def assemble(source_nb, sub_nb) -> Assembled:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    return Assembled(nb, missing, notes, task_answers(source_nb))
+    return Assembled(nb, missing, notes, task_answers(source_nb), answer_names(source_nb),
+                     {gid: by_id[gid].source for gid in by_id}, [c.source for _, c in extras],
+                     {grade_id(c): forbidden_names(c) for c in source_nb.cells if is_test_cell(c)})
+
+
+def forbidden_names(test_cell) -> list[str]:
+    """Names the answers of this task must not use, declared in the source's test cell metadata
+    (``"grader": {"forbidden_names": [...]}``): e.g. the library function the task re-implements."""
+    return [str(n) for n in test_cell.metadata.get("grader", {}).get("forbidden_names", [])]
 
 
 def task_answers(nb) -> dict[str, list[str]]:
@@ -173,103 +178,58 @@ def task_answers(nb) -> dict[str, list[str]]:
     return tasks
 
 
-# ================================================================ 2. execute in a sandboxed kernel
+# ================================================================ 2. execute: answers in the sandbox, tests here
 
-def write_kernelspec(directory: Path, memory_mb: int) -> Path:
-    """A kernelspec that starts the kernel through the memory-limiting launcher."""
-    spec_dir = Path(directory) / KERNEL_NAME
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {
-        "argv": [sys.executable, "-m", "course_lib.classroom.sandbox_kernel", "--memory-mb", str(memory_mb),
-                 "-f", "{connection_file}", "--IPKernelApp.capture_fd_output=False"],
-        "display_name": "course grader (sandboxed)",
-        "language": "python",
-        # one BLAS thread per kernel: kernels already run in parallel, and fewer threads use less memory
-        "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
-    return Path(directory)
+def answer_names(source_nb) -> dict[str, list[str]]:
+    """For each answer cell of the source, the names its solution defines (what the tests may call)."""
+    return {grade_id(c): defined_names(c.source) for c in source_nb.cells if is_answer_cell(c)}
 
 
-def _client(nb, kernel_dir: Path, timeout: int, workdir: Path):
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
+def execute(asm: Assembled, skip: set[int], timeout: float, memory_mb: int, deadline: float,
+            sandboxed: bool = True) -> dict[int, Outcome]:
+    """Run the assembled notebook: set-up, answer and added cells in the worker, test cells here.
 
-    class SandboxClient(NotebookClient):
-        def create_kernel_manager(self):
-            self.km = AsyncKernelManager(kernel_name=KERNEL_NAME,
-                                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)]))
-            return self.km
-
-    return SandboxClient(nb, timeout=timeout, allow_errors=True, shutdown_kernel="immediate",
-                         kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(workdir)}})
-
-
-def _run_cell(client, cell, index: int) -> Outcome:
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    try:
-        client.execute_cell(cell, index)
-    except CellTimeoutError:
-        return Outcome("timeout")
-    except DeadKernelError:
-        return Outcome("died")
-    for out in cell.outputs:
-        if out.output_type == "error":
-            return Outcome("error", out.ename, ANSI.sub("", str(out.evalue)))
-    return Outcome("ok")
-
-
-def execute(nb, skip: set[int], timeout: int, memory_mb: int, workdir: Path, kernel_dir: Path) -> dict[int, Outcome]:
-    """Run the code cells of nb in order (outputs stored in nb); restart the kernel after fatal cells."""
-    pending = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i not in skip]
+    The instructor's set-up cells also run here (the tests need their imports).  A test sees the
+    names the answer cells before it define, bound to the worker (:class:`judge.Session`).
+    """
+    session = Session(memory_mb, timeout, deadline, sandboxed)
+    namespace: dict = {"__name__": "__main__"}
+    names: list[str] = []
     outcomes: dict[int, Outcome] = {}
-    replay: list[int] = []  # non-test cells that ran without killing the kernel: they rebuild the state
-    restarts = 0
-    while pending and restarts <= MAX_RESTARTS:
-        client = _client(nb, kernel_dir, timeout, workdir)
-        with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            if any(_run_cell(client, copy.deepcopy(nb.cells[j]), j).fatal for j in replay):
-                break  # the state cannot be rebuilt: the remaining cells are not run
-            while pending:
-                index = pending.pop(0)
-                outcomes[index] = _run_cell(client, nb.cells[index], index)
-                if outcomes[index].fatal:
-                    restarts += 1
-                    break
-                if not is_test_cell(nb.cells[index]):
-                    replay.append(index)
-    for index in pending:
-        outcomes[index] = Outcome("not run")
+    try:
+        for index, cell in enumerate(asm.nb.cells):
+            if cell.cell_type != "code" or index in skip:
+                continue
+            if session.exhausted:
+                outcomes[index] = Outcome("not run", evalue=_why_exhausted(session, deadline))
+            elif is_test_cell(cell):
+                outcomes[index] = session.run_test(cell.source, namespace, names)
+            else:
+                outcomes[index] = session.run(cell.source)
+                if is_answer_cell(cell):
+                    names += [n for n in asm.names_of.get(grade_id(cell), []) if n not in names]
+                elif grade_id(cell):  # the instructor's set-up cell: the tests need its imports too
+                    run_trusted(cell.source, namespace)
+    finally:
+        session.close()
     return outcomes
+
+
+def _why_exhausted(session: Session, deadline: float) -> str:
+    if time.monotonic() >= deadline:
+        return "the submission's time limit was used up"
+    return "the worker died too often"
 
 
 # ================================================================ 3. grade the test cells
 
-def _result_number(cell) -> float | None:
-    """The cell's result as a number (the visible check's Score), else None."""
-    for out in cell.outputs:
-        if out.output_type == "execute_result":
-            try:
-                return float(out.get("data", {}).get("text/plain", ""))
-            except ValueError:
-                return None
-    return None
-
-
-def _stdout(cell) -> str:
-    return ANSI.sub("", "".join(o.get("text", "") for o in cell.outputs
-                                if o.output_type == "stream" and o.name == "stdout")).strip()
-
-
 def _failure_reason(outcome: Outcome, timeout: int, memory_mb: int) -> str:
     if outcome.status == "timeout":
-        return f"timeout: a cell ran longer than {timeout} s (infinite loop?)"
+        return f"timeout: a cell, or one call of a function, ran longer than {timeout:g} s (infinite loop?)"
     if outcome.status == "died":
-        return "the kernel died (os._exit, exit(), a crash or exhausted memory); it was restarted"
+        return "the kernel died (os._exit, exit(), a crash or exhausted memory); it was restarted in a fresh sandbox"
     if outcome.status == "not run":
-        return "not run: the kernel died too often"
+        return f"not run: {outcome.evalue or 'the worker died too often'}"
     if outcome.ename == "NotImplementedError":
         return "not implemented yet (the answer still raises NotImplementedError)"
     if outcome.ename == "MemoryError":
@@ -301,7 +261,7 @@ def grade_cells(asm: Assembled, outcomes: dict[int, Outcome], timeout: int, memo
             results.append(TaskResult(gid, 0.0, max_points, f"answer cell '{missing[0]}' is missing (deleted or renamed)"))
             continue
         outcome = outcomes.get(index, Outcome("not run"))
-        output = _stdout(cell)
+        output = ANSI.sub("", outcome.output).strip()
         visible = _first_failed_check(output)
         # a failed answer cell is reported even when its test passes (names defined elsewhere were checked)
         answer_notes = _answer_notes(answers_of[gid], by_id, timeout, memory_mb)
@@ -311,11 +271,26 @@ def grade_cells(asm: Assembled, outcomes: dict[int, Outcome], timeout: int, memo
                 failure = visible if outcome.ename == "NotImplementedError" else f"{visible}; then {failure}"
             points, reason = 0.0, failure
         else:
-            number = _result_number(cell)
+            number = outcome.result
             points = max_points if number is None else min(max(number, 0.0), max_points)
             reason = "" if points >= max_points else (visible or "partial credit")
+        used = _forbidden_in(asm, gid)
+        if used:
+            points, reason = 0.0, used
         results.append(TaskResult(gid, points, max_points, "; ".join(filter(None, [reason, answer_notes])), output))
     return results
+
+
+def _forbidden_in(asm: Assembled, gid: str) -> str:
+    """Why the task scores 0 when its answers (or the learner's added cells) use a forbidden name, else ''."""
+    codes = [(f"answer cell '{a}'", asm.learner_code.get(a, "")) for a in asm.answers_of[gid]]
+    codes += [("an added cell", code) for code in asm.added_code]
+    for where, code in codes:
+        used = forbidden_uses(code, asm.forbidden.get(gid, []))
+        if used:
+            return (f"{where} uses `{used[0]}`, which this task does not allow "
+                    f"(it asks for your own code: {', '.join(asm.forbidden[gid])} are not allowed)")
+    return ""
 
 
 def _first_failed_check(output: str) -> str:
@@ -349,10 +324,12 @@ def _zero_for_all(result: SubmissionResult, source_nb, reason: str) -> Submissio
     return result
 
 
-def grade_submission(path: str, name: str, source_dir: str, timeout: int = DEFAULT_TIMEOUT_S,
-                     memory_mb: int = DEFAULT_MEMORY_MB) -> SubmissionResult:
-    """Grade one submitted notebook; never raises (problems become reasons)."""
+def grade_submission(path: str, name: str, source_dir: str, timeout: float = DEFAULT_TIMEOUT_S,
+                     memory_mb: int = DEFAULT_MEMORY_MB, submission_timeout: float = DEFAULT_SUBMISSION_TIMEOUT_S,
+                     sandboxed: bool = True) -> SubmissionResult:
+    """Grade one submitted notebook within ``submission_timeout`` seconds; never raises (problems become reasons)."""
     start = time.perf_counter()
+    deadline = time.monotonic() + submission_timeout
     result = SubmissionResult(submission=name, path=str(path))
     sources = load_sources(Path(source_dir))
     try:
@@ -365,7 +342,7 @@ def grade_submission(path: str, name: str, source_dir: str, timeout: int = DEFAU
         _zero_for_all(result, source_nb, read_error or "no exercise source matches this notebook")
     else:
         try:
-            _grade_notebook(result, source_nb, sub_nb, timeout, memory_mb)
+            _grade_notebook(result, source_nb, sub_nb, timeout, memory_mb, deadline, sandboxed)
         except Exception as err:  # a grader bug must not stop the batch
             result.tasks = []
             _zero_for_all(result, source_nb, f"grader error: {type(err).__name__}: {err}")
@@ -373,20 +350,17 @@ def grade_submission(path: str, name: str, source_dir: str, timeout: int = DEFAU
     return result
 
 
-def _grade_notebook(result: SubmissionResult, source_nb, sub_nb, timeout: int, memory_mb: int) -> None:
+def _grade_notebook(result: SubmissionResult, source_nb, sub_nb, timeout: float, memory_mb: int,
+                    deadline: float, sandboxed: bool) -> None:
     asm = assemble(source_nb, sub_nb)
     skip = {i for i, c in enumerate(asm.nb.cells)
             if is_test_cell(c) and any(a in asm.missing_answers for a in asm.answers_of[grade_id(c)])}
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        kernel_dir = write_kernelspec(Path(tmp) / "kernels", memory_mb)
-        workdir = Path(tmp) / "work"
-        workdir.mkdir()
-        outcomes = execute(asm.nb, skip, timeout, memory_mb, workdir, kernel_dir)
+    outcomes = execute(asm, skip, timeout, memory_mb, deadline, sandboxed)
     result.tasks = grade_cells(asm, outcomes, timeout, memory_mb)
     result.notes = asm.notes
     restarts = sum(o.fatal for o in outcomes.values())
     if restarts:
-        result.notes.append(f"the kernel was restarted {restarts} time(s); earlier answer cells were re-run")
+        result.notes.append(f"the kernel was restarted {restarts} time(s) in a fresh sandbox; earlier cells were re-run")
     for index, cell in enumerate(asm.nb.cells):
         outcome = outcomes.get(index)
         if outcome and outcome.status == "error" and nbgrader_meta(cell).get("locked") and not is_test_cell(cell):
@@ -399,14 +373,23 @@ def _cell_text(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half of one."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, newline="")
+    os.replace(partial, path)
+
+
 def write_csv(results: list[SubmissionResult], path: Path) -> None:
-    """Write one row per submission and task: submission, task, points, max_points, reason."""
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", "task", "points", "max_points", "reason"])
-        for r in results:
-            for t in r.tasks:
-                writer.writerow([r.submission, t.task, f"{t.points:g}", f"{t.max_points:g}", t.reason])
+    """Write one row per submission and task: submission, task, points, max_points, reason (atomically)."""
+    import io
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["submission", "task", "points", "max_points", "reason"])
+    for r in results:
+        for t in r.tasks:
+            writer.writerow([r.submission, t.task, f"{t.points:g}", f"{t.max_points:g}", t.reason])
+    _write_atomically(Path(path), buffer.getvalue())
 
 
 def feedback_markdown(r: SubmissionResult) -> str:
@@ -428,9 +411,14 @@ def write_reports(results: list[SubmissionResult], out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(results, out_dir / "grades.csv")
     for r in results:
-        target = out_dir / "feedback" / f"{r.submission}.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(feedback_markdown(r))
+        write_feedback(r, out_dir)
+
+
+def write_feedback(r: SubmissionResult, out_dir: Path) -> None:
+    """Write the submission's readable report to ``out_dir/feedback/<submission>.md``, atomically."""
+    target = out_dir / "feedback" / f"{r.submission}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(target, feedback_markdown(r))
 
 
 # ================================================================ batch
@@ -462,52 +450,134 @@ def _unique_names(found: list[tuple[Path, str, str]]) -> list[tuple[Path, str]]:
     return unique
 
 
+def _result_from_json(data: dict) -> SubmissionResult:
+    tasks = [TaskResult(**t) for t in data.pop("tasks")]
+    return SubmissionResult(**data, tasks=tasks)
+
+
+def _ungraded(path: Path, name: str, source_dir: Path, why: str) -> SubmissionResult:
+    """A submission whose grading failed twice (or was cut by the batch deadline): 0 with the reason."""
+    result = SubmissionResult(name, str(path), ungraded=why)
+    sources = load_sources(source_dir)
+    try:
+        result.source = choose_source(path, nbformat.read(path, as_version=4), sources) or ""
+    except Exception:
+        result.source = sources and choose_source(path, None, sources) or ""
+    return _zero_for_all(result, sources.get(result.source), f"could not be graded: {why}")
+
+
 def grade_all(paths: list[str], source_dir: Path = SOURCE_DIR, out_dir: Path | None = None,
-              timeout: int = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB, jobs: int = 2,
-              verbose: bool = True) -> list[SubmissionResult]:
-    """Grade every submission (in ``jobs`` parallel processes); write reports when out_dir is given."""
+              timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB, jobs: int = 2,
+              verbose: bool = True, submission_timeout: float = DEFAULT_SUBMISSION_TIMEOUT_S,
+              deadline_s: float | None = None, sandboxed: bool = True) -> list[SubmissionResult]:
+    """Grade every submission, each in a grading process of its own (``jobs`` at a time).
+
+    Reports (``out_dir``) are rewritten atomically after every submission.  A grading process that
+    dies or runs past ``submission_timeout`` (+ start-up margin) is retried once, then the submission
+    gets 0 with the reason (``SubmissionResult.ungraded``).  The batch stops at ``deadline_s``
+    (default: enough for every submission to use its cap twice).
+    """
+    if sandboxed:
+        problem = sandbox_problem()
+        if problem:
+            raise SandboxUnavailable(problem)
     submissions = find_submissions(paths)
-    context = multiprocessing.get_context("spawn")  # a clean process: no state inherited from the caller
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = [pool.submit(grade_submission, str(p), n, str(source_dir), timeout, memory_mb)
-                   for p, n in submissions]
-        results = []
-        for (path, name), future in zip(submissions, futures):
-            try:
-                r = future.result()
-            except Exception as err:  # the worker process itself died
-                r = SubmissionResult(name, str(path), tasks=[TaskResult("(notebook)", 0.0, 0.0, f"grader worker failed: {err}")])
-            results.append(r)
-            if verbose:
-                print(f"{name}: {r.points:g} / {r.max_points:g}  ({r.seconds:.1f} s)", flush=True)
+    source_dir = Path(source_dir).resolve()
+    cap = submission_timeout + 60  # the process's own start-up and reports, beyond the submission's time
+    rounds = -(-len(submissions) // max(1, jobs))
+    deadline = time.monotonic() + (deadline_s if deadline_s is not None else rounds * 2 * cap + 60)
+    batch_jobs = [Job(i, [sys.executable, "-m", "course_lib.classroom.grade", "--one", str(p), n,
+                          "--source", str(source_dir), "--timeout", str(timeout), "--memory-mb", str(memory_mb),
+                          "--submission-timeout", str(submission_timeout)]
+                      + ([] if sandboxed else ["--unsafe-no-sandbox"]), cap)
+                  for i, (p, n) in enumerate(submissions)]
+    results: dict[int, SubmissionResult] = {}
+
+    def on_result(job: Job, data: dict | None, why: str) -> None:
+        path, name = submissions[job.key]
+        try:
+            r = _result_from_json(data) if data is not None else _ungraded(path, name, source_dir, why)
+        except (TypeError, KeyError, ValueError) as err:
+            r = _ungraded(path, name, source_dir, f"its result could not be read ({type(err).__name__})")
+        results[job.key] = r
+        if out_dir is not None:
+            write_csv([results[k] for k in sorted(results)], Path(out_dir) / "grades.csv")
+            write_feedback(r, Path(out_dir))
+        if verbose:
+            print(f"{name}: {r.points:g} / {r.max_points:g}  ({r.seconds:.1f} s){'  NOT GRADED: ' + why if why else ''}",
+                  flush=True)
+
     if out_dir is not None:
-        write_reports(results, Path(out_dir))
-    return results
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        write_csv([], Path(out_dir) / "grades.csv")
+    run_jobs(batch_jobs, jobs, deadline, on_result)
+    return [results[k] for k in sorted(results)]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Parse the command line of ``python -m course_lib.classroom.grade``."""
     parser = argparse.ArgumentParser(prog="python -m course_lib.classroom.grade", description=__doc__.split("\n")[0])
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="submitted notebooks or folders of them")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="submitted notebooks or folders of them")
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: exercises/source)")
     parser.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: ./graded)")
-    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT_S, help="seconds per cell (default 30)")
-    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help="address-space limit per kernel (default 2048)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                        help="seconds per answer cell, and per call a test makes to a learner's function (default 30)")
+    parser.add_argument("--submission-timeout", type=float, default=DEFAULT_SUBMISSION_TIMEOUT_S,
+                        help="wall-clock seconds for one submission, restarts included (default 300)")
+    parser.add_argument("--deadline", type=float, default=None,
+                        help="wall-clock seconds for the whole batch (default: twice every submission's cap)")
+    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help="address-space limit per process (default 2048)")
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded in parallel (default 2)")
-    return parser.parse_args(argv)
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="grade without bubblewrap where it is unavailable: learner code then runs as you, unisolated")
+    parser.add_argument("--one", nargs=2, metavar=("PATH", "NAME"), help=argparse.SUPPRESS)  # a grading process
+    args = parser.parse_args(argv)
+    if not args.paths and not args.one:
+        parser.error("give at least one PATH")
+    return args
+
+
+def _grade_one(args: argparse.Namespace) -> int:
+    """The grading process of one submission: its result as JSON on standard output."""
+    path, name = args.one
+    result = grade_submission(path, name, args.source, args.timeout, args.memory_mb, args.submission_timeout,
+                              sandboxed=not args.unsafe_no_sandbox)
+    sys.stdout.write(json.dumps(asdict(result)))
+    sys.stdout.flush()
+    return 0
 
 
 def main(argv: list[str]) -> int:
-    """Command line: grade every submission found under the given paths."""
+    """Command line: grade every submission found under the given paths.
+
+    Exit code 0: every submission was graded; 1: some could not be (their rows say why);
+    2: nothing was graded (a missing path, or no sandbox without ``--unsafe-no-sandbox``).
+    """
     args = parse_args(argv)
+    if args.one:
+        return _grade_one(args)
+    if args.unsafe_no_sandbox and os.environ.get("CI", "").lower() == "true":
+        print("ERROR: --unsafe-no-sandbox is refused in CI: install bubblewrap", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     try:
-        results = grade_all(args.paths, Path(args.source), Path(args.out), args.timeout, args.memory_mb, args.jobs)
+        results = grade_all(args.paths, Path(args.source), Path(args.out), args.timeout, args.memory_mb, args.jobs,
+                            submission_timeout=args.submission_timeout, deadline_s=args.deadline,
+                            sandboxed=not args.unsafe_no_sandbox)
     except FileNotFoundError as err:
         print(f"ERROR: {err}", file=sys.stderr)
         return 2
-    print(f"graded {len(results)} submission(s) in {time.perf_counter() - start:.1f} s; "
+    except SandboxUnavailable as err:
+        print(f"ERROR: cannot sandbox the submissions: {err}.\nInstall it, or pass --unsafe-no-sandbox to run "
+              "learner code without isolation (only for code you trust).", file=sys.stderr)
+        return 2
+    ungraded = [r for r in results if r.ungraded]
+    print(f"graded {len(results) - len(ungraded)} of {len(results)} submission(s) in {time.perf_counter() - start:.1f} s; "
           f"wrote {Path(args.out) / 'grades.csv'} and {Path(args.out) / 'feedback'}/")
+    if ungraded:
+        print(f"ERROR: {len(ungraded)} submission(s) could not be graded: {', '.join(r.submission for r in ungraded)}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -6,7 +6,7 @@ The course's one notebook runner: ``tools/execute_notebooks.py`` (``make execute
 Why not ``jupyter nbconvert --execute``: TensorFlow's C++ runtime writes log lines straight
 to file descriptor 2.  nbconvert's kernel captures them into the notebook as stderr outputs,
 but the kernel that nbval starts under pytest does not, so a stored notebook would fail
-strict nbval with "Missing output fields: stderr" (shared DESIGN.md §3).  We start the
+strict nbval with "Missing output fields: stderr" (CONTRIBUTING.md §2).  We start the
 kernel with ``capture_fd_output=False`` and strip any TF log line that still slips through
 (:func:`course_lib.tf_quiet.is_tf_log_line`).
 """

@@ -16,12 +16,12 @@ from ._table import Comparison, absdiff, magnitude
 from ._autodiff import backend_value_and_grad, compare_gradients
 from ._losses import compare_loss, keras_loss_like
 from ._callbacks import compare_callback, run_callback, run_keras_callback
-from ._schedules import compare_schedule, keras_schedule_like
+from ._schedules import compare_schedule, keras_schedule_like, tabulated_keras_schedule
 from ._optimizers import TOLERANCE, compare_optimizer, keras_twin, optimizer_tolerance
 from ._nn import compare_batchnorm, compare_training, keras_model_like
 
 __all__ = ["Comparison", "absdiff", "magnitude", "backend_value_and_grad", "compare_gradients", "compare_loss", "keras_loss_like",
-           "compare_schedule", "keras_schedule_like",
+           "compare_schedule", "keras_schedule_like", "tabulated_keras_schedule",
            "compare_callback", "run_callback", "run_keras_callback",
            "compare_optimizer", "keras_twin", "TOLERANCE", "optimizer_tolerance",
            "compare_training", "compare_batchnorm", "keras_model_like"]

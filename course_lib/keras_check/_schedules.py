@@ -53,3 +53,29 @@ def compare_schedule(ours, keras_schedule=None, steps=range(101), dtype="float64
         keras_dtype = keras.backend.standardize_dtype(keras.ops.convert_to_tensor(value).dtype)
         rows.append((int(step), absdiff(ours(step), keras.ops.convert_to_numpy(value))))
     return Comparison(name=type(ours).__name__, dtype=str(keras_dtype), rows=rows)
+
+
+def tabulated_keras_schedule(ours, steps):
+    """A ``keras.optimizers.schedules.LearningRateSchedule`` that replays ``ours`` from a table.
+
+    For schedules Keras does not have (CyclicLR, OneCycle...): the rates
+    ``ours(0), ..., ours(steps - 1)`` are computed once, in float32 (Keras's learning-rate
+    dtype), and the Keras schedule returns ``table[min(step, steps - 1)]``.  It uses only
+    ``keras.ops``, so it also runs inside a compiled ``model.fit`` on any backend.
+    """
+    import keras
+    import numpy as np
+
+    table = np.array([ours(t) for t in range(steps)], dtype="float32")
+
+    class TabulatedSchedule(keras.optimizers.schedules.LearningRateSchedule):
+        """Rates read from a precomputed table, the last one held after the table ends."""
+
+        def __call__(self, step):
+            index = keras.ops.minimum(keras.ops.cast(step, "int32"), len(table) - 1)
+            return keras.ops.take(table, index)
+
+        def get_config(self):
+            return {"table": table.tolist()}
+
+    return TabulatedSchedule()

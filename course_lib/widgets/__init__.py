@@ -1,6 +1,8 @@
 """Interactive pieces and figures for the notebooks (matplotlib and ipywidgets, imported lazily).
 
-- ``explorer``   the optimizer explorer (paths on a 2-D surface) and the schedule explorer
-- ``bo_explorer`` Bayesian optimization one step at a time on a 1-D objective (GP, EI, next point)
-- ``diagrams``   box-and-arrow figures (the training loop, a computation graph)
+- ``optimizer_explorer``   optimizers' paths on the 2-D surfaces of :mod:`course_lib.landscape`
+- ``schedule_explorer``    a learning-rate schedule drawn as lr vs step, its arguments as sliders
+- ``pca_explorer``         a slider for the number of principal components, redrawing digit reconstructions
+- ``bo_explorer``         Bayesian optimization one step at a time on a 1-D objective (GP, EI, next point)
+- ``diagrams``             box-and-arrow figures (the training loop, a computation graph)
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..hpo import BayesianOptimization, Space, Uniform
-from .explorer import explorer_class, png_output
+from ._render import explorer_class, png_output
 
 __all__ = ["OBJECTIVES", "bo_run", "bo_explorer"]
 

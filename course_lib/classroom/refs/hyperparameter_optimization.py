@@ -3,7 +3,7 @@ expected improvement, a mutation that stays in bounds, successive halving's rung
 
 Every expected value comes from :mod:`course_lib.hpo` (``LogUniform``, ``expected_improvement``,
 ``halving_rungs``; the last equals ``sklearn.model_selection.HalvingRandomSearchCV``'s rungs).
-The ``*_MISTAKES`` dicts name common wrong answers, so the checks can say which one a learner made.
+The ``*_MISTAKES`` lists name common wrong answers, ``(wrong_function, description)``,, so the checks can say which one a learner made.
 """
 import math
 
@@ -27,12 +27,12 @@ LOG_UNIFORM_CASES = [
     (1e-5, 1.0, 0.2),
     Case(0.5, 8.0, np.array([0.0, 0.25, 0.5, 0.75, 1.0]), label="an array of draws"),
 ]
-LOG_UNIFORM_MISTAKES = {
-    "a uniform draw on the linear scale, low + (high - low) u": lambda low, high, u: low + (high - low) * np.asarray(u),
-    "the logarithm of the answer (take the exponential at the end)":
-        lambda low, high, u: np.log(low) + (np.log(high) - np.log(low)) * np.asarray(u),
-    "treating low and high as exponents of 10": lambda low, high, u: 10 ** (low + (high - low) * np.asarray(u)),
-}
+LOG_UNIFORM_MISTAKES = [
+    (lambda low, high, u: low + (high - low) * np.asarray(u), "a uniform draw on the linear scale, low + (high - low) u"),
+    (lambda low, high, u: np.log(low) + (np.log(high) - np.log(low)) * np.asarray(u),
+     "the logarithm of the answer (take the exponential at the end)"),
+    (lambda low, high, u: 10 ** (low + (high - low) * np.asarray(u)), "treating low and high as exponents of 10"),
+]
 
 
 # ---------------------------------------------------------------- Task 2: diagnosis
@@ -79,11 +79,11 @@ def _ei_variance(mean, std, best, xi):
     return np.where(var > 0, imp * norm.cdf(imp / safe) + var * norm.pdf(imp / safe), np.maximum(imp, 0))
 
 
-EI_MISTAKES = {
-    "the formula for maximization (here smaller is better: improvement is best - mean)": _ei_maximizing,
-    "the first term only (the sigma * phi(z) term rewards uncertainty)": _ei_no_exploration,
-    "the variance in place of the standard deviation": _ei_variance,
-}
+EI_MISTAKES = [
+    (_ei_maximizing, "the formula for maximization (here smaller is better: improvement is best - mean)"),
+    (_ei_no_exploration, "the first term only (the sigma * phi(z) term rewards uncertainty)"),
+    (_ei_variance, "the variance in place of the standard deviation"),
+]
 
 
 # ---------------------------------------------------------------- Task 4: mutation within bounds
@@ -101,12 +101,12 @@ MUTATE_CASES = [
     Case(1e-3, 1e-5, 1e-1, 0.25, log=True, label="log scale: a quarter of the range is one decade"),
     Case(1e-2, 1e-5, 1e-1, 0.5, log=True, label="log scale, past high"),
 ]
-MUTATE_MISTAKES = {
-    "a step that is not clipped to the bounds":
-        lambda value, low, high, noise, log=False: (value * (high / low) ** noise if log else value + noise * (high - low)),
-    "a linear step on a log-scaled hyperparameter":
-        lambda value, low, high, noise, log=False: float(np.clip(value + noise * (high - low), low, high)),
-}
+MUTATE_MISTAKES = [
+    (lambda value, low, high, noise, log=False: (value * (high / low) ** noise if log else value + noise * (high - low)),
+     "a step that is not clipped to the bounds"),
+    (lambda value, low, high, noise, log=False: float(np.clip(value + noise * (high - low), low, high)),
+     "a linear step on a log-scaled hyperparameter"),
+]
 
 
 # ---------------------------------------------------------------- Task 5: successive halving
@@ -142,7 +142,7 @@ def _halving_until_one(n_candidates, min_resources, max_resources, factor):
         n, i = math.ceil(n / factor), i + 1
 
 
-HALVING_MISTAKES = {
-    "keeping floor(n / factor) candidates (sklearn keeps ceil(n / factor))": _halving_floor,
-    "halving until one candidate is left, past max_resources": _halving_until_one,
-}
+HALVING_MISTAKES = [
+    (_halving_floor, "keeping floor(n / factor) candidates (sklearn keeps ceil(n / factor))"),
+    (_halving_until_one, "halving until one candidate is left, past max_resources"),
+]

@@ -4,8 +4,6 @@ Every expected value comes from :mod:`course_lib.schedules` (equal to ``keras.op
 where Keras has the schedule), :mod:`course_lib.callbacks` (equal to ``keras.callbacks``) or
 :mod:`course_lib.lr_finder`.
 """
-import numpy as np
-
 from course_lib import callbacks, schedules
 from course_lib.classroom.feedback import Case
 from course_lib.lr_finder import exponential_rates
