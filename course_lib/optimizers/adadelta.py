@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_fraction, check_non_negative
 from ._base import Optimizer
+from ._blocks import scratch
 
 
 class Adadelta(Optimizer):
@@ -28,10 +29,13 @@ class Adadelta(Optimizer):
 
     def update_step(self, grad, param, lr, accumulated_grad, accumulated_delta_var):
         rho, eps = self.rho, self.epsilon
-        accumulated_grad[...] = rho * accumulated_grad + (1 - rho) * np.square(grad)
-        delta = -(np.sqrt(accumulated_delta_var + eps) * grad / np.sqrt(accumulated_grad + eps))
-        accumulated_delta_var[...] = rho * accumulated_delta_var + (1 - rho) * np.square(delta)
-        param += lr * delta
+        eg, edx = accumulated_grad, accumulated_delta_var                   # E[g^2], E[dx^2]
+        t, dx = scratch(param, 2)                                           # temporaries, reused
+        np.square(grad, out=t); t *= 1 - rho; eg *= rho; eg += t            # E[g^2] = rho E[g^2] + (1 - rho) g^2
+        np.add(edx, eps, out=dx); np.sqrt(dx, out=dx); dx *= grad           # dx = sqrt(E[dx^2] + eps) g
+        np.add(eg, eps, out=t); np.sqrt(t, out=t); dx /= t; np.negative(dx, out=dx)  # dx = -dx / sqrt(E[g^2] + eps)
+        np.square(dx, out=t); t *= 1 - rho; edx *= rho; edx += t            # E[dx^2] = rho E[dx^2] + (1 - rho) dx^2
+        dx *= lr; param += dx                                               # p += lr dx
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_non_negative
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Adagrad(Optimizer):
@@ -31,8 +32,11 @@ class Adagrad(Optimizer):
         return keras_constant(self.initial_accumulator_value, dtype)
 
     def update_step(self, grad, param, lr, accumulator):
-        accumulator += np.square(grad)                           # a += g^2
-        param -= lr * grad / np.sqrt(accumulator + self.epsilon) # p -= lr g / sqrt(a + eps)
+        a = accumulator
+        t, u = scratch(param, 2)                                            # temporaries, reused
+        np.square(grad, out=t); a += t                                      # a += g^2
+        np.add(a, self.epsilon, out=u); np.sqrt(u, out=u)                   # u = sqrt(a + eps)
+        np.multiply(grad, lr, out=t); t /= u; param -= t                    # p -= lr g / u
 
     def get_config(self):
         return {**super().get_config(),

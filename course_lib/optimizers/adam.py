@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_betas
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Adam(Optimizer):
@@ -42,12 +43,14 @@ class Adam(Optimizer):
         alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
         m, v = momentum, velocity
-        m += (grad - m) * (1 - self.beta_1)                 # m = beta_1 m + (1 - beta_1) g
-        v += (np.square(grad) - v) * (1 - self.beta_2)      # v = beta_2 v + (1 - beta_2) g^2
+        t, u = scratch(param, 2)                                            # temporaries, reused
+        np.subtract(grad, m, out=t); t *= 1 - self.beta_1; m += t           # m += (g - m)(1 - beta_1)
+        np.square(grad, out=t); t -= v; t *= 1 - self.beta_2; v += t        # v += (g^2 - v)(1 - beta_2)
         if self.amsgrad:
-            np.maximum(velocity_hat, v, out=velocity_hat)   # vhat = max(vhat, v)
-            v = velocity_hat
-        param -= m * alpha / (np.sqrt(v) + self.epsilon)    # p -= alpha m / (sqrt(v) + eps)
+            np.maximum(velocity_hat, v, out=velocity_hat)                   # vhat = max(vhat, v)
+            v = velocity_hat                                                # and divide by sqrt(vhat)
+        np.sqrt(v, out=u); u += self.epsilon                                # u = sqrt(v) + eps
+        np.multiply(m, alpha, out=t); t /= u; param -= t                    # p -= alpha m / u
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_betas
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Adamax(Optimizer):
@@ -29,9 +30,11 @@ class Adamax(Optimizer):
         t = param.dtype.type(self.iterations + 1)
         beta_1_power = keras_constant(self.beta_1, param.dtype) ** t
         m, u = momentum, norm
-        m += (grad - m) * (1 - self.beta_1)
-        np.maximum(self.beta_2 * u, np.abs(grad), out=u)
-        param -= lr * m / ((1 - beta_1_power) * (u + self.epsilon))
+        t, w = scratch(param, 2)                                            # temporaries, reused
+        np.subtract(grad, m, out=t); t *= 1 - self.beta_1; m += t           # m += (g - m)(1 - beta_1)
+        np.abs(grad, out=t); u *= self.beta_2; np.maximum(u, t, out=u)      # u = max(beta_2 u, |g|)
+        np.add(u, self.epsilon, out=w); w *= 1 - beta_1_power               # w = (1 - beta_1^t)(u + eps)
+        np.multiply(m, lr, out=t); t /= w; param -= t                       # p -= lr m / w
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

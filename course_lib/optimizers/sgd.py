@@ -1,8 +1,11 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 from __future__ import annotations
 
+import numpy as np
+
 from .._checks import check_fraction
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class SGD(Optimizer):
@@ -28,15 +31,16 @@ class SGD(Optimizer):
         return ("momentum",) if self.momentum != 0 else ()
 
     def update_step(self, grad, param, lr, momentum=None):
+        t, u = scratch(param, 2)                                # temporaries, reused
+        np.multiply(grad, lr, out=t)                            # t = lr g
         if momentum is None:
-            param -= grad * lr                                  # p -= lr g
+            param -= t                                          # p -= lr g
             return
         mu = keras_constant(self.momentum, param.dtype)
         v = momentum
-        v *= mu
-        v -= grad * lr                                          # v = mu v - lr g
+        v *= mu; v -= t                                         # v = mu v - lr g
         if self.nesterov:
-            param += v * mu - grad * lr                         # p += mu v - lr g
+            np.multiply(v, mu, out=u); u -= t; param += u       # p += mu v - lr g
         else:
             param += v                                          # p += v
 
