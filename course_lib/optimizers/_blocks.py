@@ -10,7 +10,8 @@ It lives here so that the optimizers themselves read like their equations.
 - :func:`scratch` hands ``update_step`` temporaries that belong to the calling
   thread and are reused step after step: a step allocates nothing.  (A freshly
   allocated temporary above ~128 KiB is handed back to the system by glibc's
-  malloc when freed, so it page-faults again on every use.)
+  malloc when freed, so it page-faults again on every use: that made blocks
+  above 128 KiB 3-5x slower before the temporaries were reused.)
 - :func:`run_shared` shares the blocks among THREADS threads (numpy releases the
   GIL inside each operation, so the arithmetic runs on every core, as XLA's
   does), and :class:`ThreadChoice` checks, from the steps' own timings, that the
@@ -29,11 +30,14 @@ import numpy as np
 __all__ = ["BLOCK_BYTES", "THREADS", "PARALLEL_MIN_SIZE", "AUTO_THREADS", "pieces", "scratch",
            "split_for_threads", "all_finite", "run_shared", "ThreadChoice"]
 
-#: Elementwise rules are applied to blocks of this many bytes per array.  An Adam
-#: block touches p, g, m, v and two scratch arrays: 6 x 128 KiB fits the 1 MiB L2
-#: cache of a core.  Measured (Adam, 1e7 float32, one thread, scratch reused):
-#: 32 KiB 2.6x the copy floor (per-call overhead), 128-256 KiB 1.85x, 1 MiB 1.9x.
-BLOCK_BYTES = 1 << 17
+#: Elementwise rules are applied to blocks of this many bytes per array, so that
+#: ``update_step``'s passes over its temporaries run in the CPU cache (1 MiB of L2 per
+#: core here), and there are few enough blocks that numpy's per-call cost (~1 us per
+#: operation, 12 operations per Adam block) stays small.  Measured (Adam, 1e7
+#: float32, one thread, reused scratch), time / copy floor: quiet machine 32 KiB 2.6x,
+#: 64 KiB 2.1x, 128-256 KiB 1.85x, 1 MiB 1.9x; with other programs on the cores
+#: (load 2-3 on 2 cores, noisy) 128 KiB 2.25x, 256 KiB 2.1-2.2x, 512 KiB-1 MiB 2.05x.
+BLOCK_BYTES = 1 << 18
 
 #: The blocks of a big step are shared among at most this many threads.
 THREADS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")

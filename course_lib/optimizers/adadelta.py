@@ -29,13 +29,16 @@ class Adadelta(Optimizer):
 
     def update_step(self, grad, param, lr, accumulated_grad, accumulated_delta_var):
         rho, eps = self.rho, self.epsilon
-        eg, edx = accumulated_grad, accumulated_delta_var                   # E[g^2], E[dx^2]
-        t, dx = scratch(param, 2)                                           # temporaries, reused
-        np.square(grad, out=t); t *= 1 - rho; eg *= rho; eg += t            # E[g^2] = rho E[g^2] + (1 - rho) g^2
-        np.add(edx, eps, out=dx); np.sqrt(dx, out=dx); dx *= grad           # dx = sqrt(E[dx^2] + eps) g
-        np.add(eg, eps, out=t); np.sqrt(t, out=t); dx /= t; np.negative(dx, out=dx)  # dx = -dx / sqrt(E[g^2] + eps)
-        np.square(dx, out=t); t *= 1 - rho; edx *= rho; edx += t            # E[dx^2] = rho E[dx^2] + (1 - rho) dx^2
-        dx *= lr; param += dx                                               # p += lr dx
+        eg, edx = accumulated_grad, accumulated_delta_var           # E[g^2], E[dx^2]
+        x, dx = scratch(param, 2)                                   # temporaries, reused
+        np.square(grad, out=x); x *= 1 - rho                        # x = (1 - rho) g^2
+        eg *= rho; eg += x                                          # E[g^2] = rho E[g^2] + x
+        np.add(edx, eps, out=dx); np.sqrt(dx, out=dx); dx *= grad   # dx = sqrt(E[dx^2] + eps) g
+        np.add(eg, eps, out=x); np.sqrt(x, out=x)                   # x = sqrt(E[g^2] + eps)
+        dx /= x; np.negative(dx, out=dx)                            # dx = -dx / x
+        np.square(dx, out=x); x *= 1 - rho                          # x = (1 - rho) dx^2
+        edx *= rho; edx += x                                        # E[dx^2] = rho E[dx^2] + x
+        dx *= lr; param += dx                                       # p += lr dx
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -33,10 +33,10 @@ class Adagrad(Optimizer):
 
     def update_step(self, grad, param, lr, accumulator):
         a = accumulator
-        t, u = scratch(param, 2)                                            # temporaries, reused
-        np.square(grad, out=t); a += t                                      # a += g^2
-        np.add(a, self.epsilon, out=u); np.sqrt(u, out=u)                   # u = sqrt(a + eps)
-        np.multiply(grad, lr, out=t); t /= u; param -= t                    # p -= lr g / u
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.square(grad, out=x); a += x                              # a += g^2
+        np.add(a, self.epsilon, out=d); np.sqrt(d, out=d)           # d = sqrt(a + eps)
+        np.multiply(grad, lr, out=x); x /= d; param -= x            # p -= lr g / d
 
     def get_config(self):
         return {**super().get_config(),

@@ -43,14 +43,15 @@ class Adam(Optimizer):
         alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
         m, v = momentum, velocity
-        t, u = scratch(param, 2)                                            # temporaries, reused
-        np.subtract(grad, m, out=t); t *= 1 - self.beta_1; m += t           # m += (g - m)(1 - beta_1)
-        np.square(grad, out=t); t -= v; t *= 1 - self.beta_2; v += t        # v += (g^2 - v)(1 - beta_2)
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.subtract(grad, m, out=x); x *= 1 - self.beta_1; m += x   # m += (g - m)(1 - beta_1)
+        np.square(grad, out=x); x -= v; x *= 1 - self.beta_2        # x = (g^2 - v)(1 - beta_2)
+        v += x                                                      # v += x
         if self.amsgrad:
-            np.maximum(velocity_hat, v, out=velocity_hat)                   # vhat = max(vhat, v)
-            v = velocity_hat                                                # and divide by sqrt(vhat)
-        np.sqrt(v, out=u); u += self.epsilon                                # u = sqrt(v) + eps
-        np.multiply(m, alpha, out=t); t /= u; param -= t                    # p -= alpha m / u
+            np.maximum(velocity_hat, v, out=velocity_hat)           # vhat = max(vhat, v)
+            v = velocity_hat                                        # (divide by sqrt(vhat))
+        np.sqrt(v, out=d); d += self.epsilon                        # d = sqrt(v) + eps
+        np.multiply(m, alpha, out=x); x /= d; param -= x            # p -= alpha m / d
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

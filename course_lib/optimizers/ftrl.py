@@ -56,14 +56,16 @@ class Ftrl(Optimizer):
         l1 = self.l1_regularization_strength
         l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
         n, z = accumulator, linear
-        s, q, t = scratch(param, 3)                                         # temporaries, reused
-        np.multiply(param, 2 * self.l2_shrinkage_regularization_strength, out=s); s += grad  # g' = g + 2 l2_shrinkage p
-        np.power(n, c, out=q)                                               # q = n_{t-1}^c
-        np.square(grad, out=t); n += t                                      # n_t = n_{t-1} + g^2
-        np.power(n, c, out=t)                                               # t = n_t^c
-        np.subtract(t, q, out=q); q /= lr; q *= param; s -= q; z += s       # z += g' - (n_t^c - n_{t-1}^c) / lr p
-        t /= lr; t += 2 * l2                                                # q = n_t^c / lr + 2 l2'
-        np.clip(z, -l1, l1, out=s); s -= z; np.divide(s, t, out=param)      # p = (clip(z, -l1, l1) - z) / q
+        g2, x, y = scratch(param, 3)                                # temporaries, reused
+        np.multiply(param, 2 * self.l2_shrinkage_regularization_strength, out=g2)
+        g2 += grad                                                  # g' = g + 2 l2_shrinkage p
+        np.power(n, c, out=x)                                       # x = n_{t-1}^c
+        np.square(grad, out=y); n += y                              # n_t = n_{t-1} + g^2
+        np.power(n, c, out=y)                                       # y = n_t^c
+        np.subtract(y, x, out=x); x /= lr; x *= param               # x = (n_t^c - n_{t-1}^c) / lr p
+        g2 -= x; z += g2                                            # z += g' - x
+        y /= lr; y += 2 * l2                                        # q = n_t^c / lr + 2 l2'
+        np.clip(z, -l1, l1, out=x); x -= z; np.divide(x, y, out=param)  # p = (clip(z, -l1, l1) - z) / q
 
     def get_config(self):
         return {**super().get_config(), "learning_rate_power": self.learning_rate_power,

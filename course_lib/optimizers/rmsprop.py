@@ -39,18 +39,19 @@ class RMSprop(Optimizer):
 
     def update_step(self, grad, param, lr, velocity, momentum=None, average_gradient=None):
         rho, v, a, m = self.rho, velocity, average_gradient, momentum
-        t, d = scratch(param, 2)                                            # temporaries, reused
-        np.square(grad, out=t); t *= 1 - rho; v *= rho; v += t              # v = rho v + (1 - rho) g^2
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.square(grad, out=x); x *= 1 - rho; v *= rho; v += x      # v = rho v + (1 - rho) g^2
         if self.centered:
-            np.multiply(grad, 1 - rho, out=t); a *= rho; a += t             # a = rho a + (1 - rho) g
-            np.square(a, out=d); np.subtract(v, d, out=d); d += self.epsilon  # d = v - a^2 + eps
+            np.multiply(grad, 1 - rho, out=x); a *= rho; a += x     # a = rho a + (1 - rho) g
+            np.square(a, out=d); np.subtract(v, d, out=d)           # d = v - a^2
+            d += self.epsilon                                       # d += eps
         else:
-            np.add(v, self.epsilon, out=d)                                  # d = v + eps
-        np.sqrt(d, out=d); np.multiply(grad, lr, out=t); t /= d             # u = lr g / sqrt(d)
+            np.add(v, self.epsilon, out=d)                          # d = v + eps
+        np.sqrt(d, out=d); np.multiply(grad, lr, out=x); x /= d     # x = lr g / sqrt(d)
         if m is not None:
-            m *= self.momentum; m += t; param -= m                          # m = momentum m + u; p -= m
+            m *= self.momentum; m += x; param -= m                  # m = momentum m + x; p -= m
         else:
-            param -= t                                                      # p -= u
+            param -= x                                              # p -= x
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
