@@ -174,8 +174,8 @@ class Optimizer:
     def _decay_and_step(self, grad, param, lr, slots):
         if self.weight_decay is not None:
             wd = keras_constant(self.weight_decay, param.dtype)
-            t, = _blocks.scratch(param, 1)
-            np.multiply(param, wd, out=t); t *= lr; param -= t  # p -= p wd lr (Keras's order)
+            x, = _blocks.scratch(param, 1)                          # a temporary, reused
+            np.multiply(param, wd, out=x); x *= lr; param -= x      # p -= p wd lr (Keras's order)
         self.update_step(grad, param, lr, **slots)
 
     def update_step(self, grad, param, lr, **slots):
@@ -184,7 +184,7 @@ class Optimizer:
         For a big parameter it is called on blocks of the arrays, from several
         threads at once (see ``elementwise`` and :mod:`._blocks`): it must not
         change ``self``; per-step shared state belongs in ``before_step``.  It
-        updates the slots in place (``m += t``, never ``m = ...``, which would only
+        updates the slots in place (``m += x``, never ``m = ...``, which would only
         rebind a local name) and takes its temporaries from ``scratch(param, k)``.
         """
         raise NotImplementedError
