@@ -23,7 +23,7 @@ run (absolute times on a shared machine are noisy; ratios less so), the spread
 targets are met in this run at 1e7 parameters: Adam within 1.5x of the floor and
 within 1.3x of Keras XLA; SGD-momentum within 1.3x of the floor; ours never slower
 than ours-1t (judged with a 5% margin for noise).
-Finishes in about a minute on a 2-core machine.
+Finishes in under a minute on a 2-core machine (more when other programs load it).
 """
 from __future__ import annotations
 
