@@ -338,6 +338,15 @@ def test_thread_choice_follows_the_timings():
     assert choice.costs(key)[2] > choice.costs(key)[1] == 3.0
 
 
+def test_threads_must_win_by_the_margin():
+    """Two threads 5% faster on average are not worth their variance: one thread is used."""
+    choice = _blocks.ThreadChoice(margin=0.1)
+    for key, two_threads in [("close", 0.95), ("clear", 0.85)]:
+        choice.record(key, 2, two_threads)
+        choice.record(key, 1, 1.0)
+    assert choice.pick("close", 2) == 1 and choice.pick("clear", 2) == 2
+
+
 @pytest.mark.parametrize("faster", [1, 2])
 def test_run_shared_uses_the_faster_thread_count(faster, monkeypatch):
     """With timings that favour one thread, a shared call runs in the caller alone;
