@@ -176,6 +176,8 @@ def run_workers(storage, study_name, n_workers, n_trials, task="few-matter", see
                 env=None) -> list[WorkerReport]:
     """Start ``n_workers`` processes on one study, each for ``n_trials`` trials; wait; return their reports.
 
+    ``storage`` is a URL (the processes open it themselves) and ``task`` a name that :func:`load_task` knows.
+
     A worker killed by a signal (negative exit code) is started again, at most ``restarts`` times in all,
     for the trials it had not completed; a worker that exits with an error is not (that is a bug to read,
     and RuntimeError says which). Every process is stopped when this function leaves, whatever happens.
@@ -183,9 +185,10 @@ def run_workers(storage, study_name, n_workers, n_trials, task="few-matter", see
     n_workers, n_trials = check_int("n_workers", n_workers), check_int("n_trials", n_trials)
     restarts = check_int("restarts", restarts, minimum=0)
     check_choice("sampler", sampler, ("tpe", "random"))
+    load_task(task, seed)  # a wrong task name fails here, before any process starts
     storage_object = make_storage(storage, heartbeat_interval, grace_period, max_retry)  # checks the arguments
     _create_study(storage_object, study_name)
-    prefix = socket.gethostname()
+    prefix = f"{socket.gethostname()}-{os.getpid()}"  # unique across machines and launches: "host-pid-w3"
     reports = {f"{prefix}-w{i}": WorkerReport(f"{prefix}-w{i}") for i in range(n_workers)}
     options = dict(storage=storage, study_name=study_name, task=task, seed=seed, sampler=sampler,
                    heartbeat_interval=heartbeat_interval, grace_period=grace_period, max_retry=max_retry)
