@@ -104,15 +104,64 @@ def _keras_step(keras_optimizer, keras_vars, compiled):
     return tf.function(step)
 
 
-def keras_twin(ours):
-    """The Keras optimizer with the same class name and hyperparameters as ``ours``."""
+def keras_twin(ours, as_released=False):
+    """The Keras optimizer with the same class name and hyperparameters as ``ours``.
+
+    ScheduleFreeAdamW on the TensorFlow backend is Keras's class with its one known
+    defect mended (it recovers x from the updated momentum, see
+    :class:`course_lib.optimizers.ScheduleFreeAdamW`), unless ``as_released``: then
+    Keras's class as it is, which ``known_differences`` compares with.
+    """
     import keras
 
     config = ours.get_config()
     lr = config["learning_rate"]
     if callable(lr) and not isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
         config["learning_rate"] = _as_keras_schedule(lr)
-    return getattr(keras.optimizers, type(ours).__name__)(**config)
+    name = type(ours).__name__
+    if name == "ScheduleFreeAdamW" and not as_released and keras.backend.backend() == "tensorflow":
+        return _mended_schedule_free_adamw()(**config)
+    return getattr(keras.optimizers, name)(**config)
+
+
+def _mended_schedule_free_adamw():
+    """Keras's ScheduleFreeAdamW with ``momentum_old`` a copy, as its comment intends.
+
+    On TensorFlow ``momentum.value`` is the variable itself, so Keras's released
+    ``update_step`` reads the momentum *after* ``assign_sub``.  This is its
+    ``update_step`` (Keras 3.15) line for line, with the one ``ops.copy`` added.
+    """
+    import keras
+    from keras import ops
+
+    class MendedScheduleFreeAdamW(keras.optimizers.ScheduleFreeAdamW):
+        def update_step(self, gradient, variable, learning_rate):
+            lr = ops.cast(learning_rate, variable.dtype)
+            gradient = ops.cast(gradient, variable.dtype)
+            local_step = ops.cast(self.iterations + 1, variable.dtype)
+            beta_1 = ops.cast(self.beta_1, variable.dtype)
+            beta_2 = ops.cast(self.beta_2, variable.dtype)
+            epsilon = ops.cast(self.epsilon, variable.dtype)
+            if self.warmup_steps > 0:
+                warmup_steps = ops.cast(self.warmup_steps, variable.dtype)
+                lr = lr * ops.minimum(local_step / warmup_steps, 1.0)
+            var_index = self._get_variable_index(variable)
+            momentum = self._momentums[var_index]
+            velocity = self._velocities[var_index]
+            momentum_old = ops.copy(momentum.value)             # the one change: a copy
+            bias_correction_2 = 1 - ops.power(beta_2, local_step)
+            self.assign_add(velocity, ops.multiply(
+                ops.subtract(ops.square(gradient), velocity), 1 - beta_2))
+            denom = ops.add(ops.sqrt(velocity / bias_correction_2), epsilon)
+            self.assign_sub(momentum, ops.divide(ops.multiply(lr, gradient), denom))
+            weight = 1.0 / local_step
+            x_old = ops.divide(ops.subtract(variable, ops.multiply(1 - beta_1, momentum_old)),
+                               beta_1)
+            x_new = ops.add(ops.multiply(1 - weight, x_old), ops.multiply(weight, momentum))
+            self.assign(variable, ops.add(ops.multiply(1 - beta_1, momentum),
+                                          ops.multiply(beta_1, x_new)))
+
+    return MendedScheduleFreeAdamW
 
 
 def _as_keras_schedule(fn):
