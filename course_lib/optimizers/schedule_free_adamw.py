@@ -30,8 +30,8 @@ class ScheduleFreeAdamW(Optimizer):
     Known difference with Keras on the TensorFlow backend: Keras reads
     ``momentum_old = momentum.value``, which there is a reference to the variable,
     not a copy, so x_{t-1} is recovered from z_t instead of z_{t-1} (its own comment
-    says "Store momentum_old before any updates"; the JAX backend, whose values are
-    immutable, does what the comment says).  We follow the paper and Keras's intent:
+    says "Store momentum_old before any updates"; on the JAX backend, whose values are
+    immutable arrays, it is a copy, as the comment intends: read in the code, not yet run).  We follow the paper and Keras's intent:
     ``keras_check.known_differences()`` reports both numbers.
     Defaults as Keras: learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
     warmup_steps=0.
