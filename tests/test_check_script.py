@@ -15,5 +15,5 @@ def test_check_against_keras_script_passes_on_the_default_backend():
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "40 passed, 0 failed" in result.stdout
+    assert "39 passed, 0 failed" in result.stdout
     assert "2 known as explained, 0 unexpected" in result.stdout
