@@ -17,9 +17,10 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``pca``           principal component analysis by centring + SVD (``sklearn.decomposition.PCA``)
 - ``proximal``      soft-thresholding, the L1 proximal step and an ISTA Lasso (``sklearn.linear_model.Lasso``)
 - ``autoencoder``   autoencoders built with ``nn``; a linear one's subspace vs PCA's
+- ``logistic``      L2 logistic regression by Newton or gradient descent (``sklearn.linear_model.LogisticRegression``)
 
 Tools the lessons call
-- ``data``          the digits data set and mini-batch iteration
+- ``data``          the digits and breast-cancer sets and mini-batch iteration
 - ``training``      a plain training loop and gradient steps on a function
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
@@ -28,6 +29,7 @@ Tools the lessons call
 - ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
 - ``landscape``     loss landscapes on a grid of two parameters; the 2-D test surfaces (Rosenbrock...)
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
+- ``torch_check``   optimizers vs ``torch.optim``: live when PyTorch is installed, else stored results (subpackage)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)
 
