@@ -70,3 +70,15 @@ def test_stored_training_equals_live_pytorch():
     np.testing.assert_allclose(live["loss"], stored["loss"], rtol=1e-5)
     np.testing.assert_allclose(live["lr"], stored["lr"], rtol=1e-12)
     assert live["test_accuracy"] == stored["test_accuracy"] and live["seconds_per_epoch"] > 0
+
+
+def test_feedback_compares_dicts_and_strings_and_names_the_key():
+    # exercise set 09 returns dicts of optimizer arguments and a class name
+    from course_lib.classroom.feedback import _Mismatch, _compare
+    _compare({"lr": 0.1, "betas": [0.9, 0.999]}, {"lr": 0.1, "betas": [0.9, 0.999]}, 1e-6, 1e-8)
+    with pytest.raises(_Mismatch, match=r"\['lr'\]: expected 0.1"):
+        _compare({"lr": 0.2, "betas": [0.9, 0.999]}, {"lr": 0.1, "betas": [0.9, 0.999]}, 1e-6, 1e-8)
+    with pytest.raises(_Mismatch, match=r"missing \['eps'\], unexpected \['epsilon'\]"):
+        _compare({"epsilon": 1e-8}, {"eps": 1e-8}, 1e-6, 1e-8)
+    with pytest.raises(_Mismatch, match="expected 'AdamW', got 'Adam'"):
+        _compare("Adam", "AdamW", 1e-6, 1e-8)

@@ -13,17 +13,22 @@ from ._problem import fidelity_problem
 
 def trajectory(name):
     """Parameters after steps 0..STEPS of ``torch.optim.<case>`` on the fidelity problem (float64)."""
+    case = CASES[name]
+    return run(case.torch_name, case.torch_kwargs, case.scale)
+
+
+def run(torch_name, torch_kwargs, scale=1.0):
+    """Parameters after steps 0..STEPS of ``torch.optim.<torch_name>(**torch_kwargs)`` on the fidelity problem."""
     import torch
 
-    case = CASES[name]
     X, t, w0 = (torch.tensor(a, dtype=torch.float64) for a in fidelity_problem())
     w = torch.nn.Parameter(w0.clone())
-    opt = getattr(torch.optim, case.torch_name)([w], **case.torch_kwargs)
+    opt = getattr(torch.optim, torch_name)([w], **torch_kwargs)
     path = [w.detach().numpy().copy()]
     for _ in range(STEPS):
         opt.zero_grad()                                                 # clear last step's .grad
         z = X @ w
-        loss = case.scale * torch.mean(torch.logaddexp(torch.zeros_like(z), z) - t * z)
+        loss = scale * torch.mean(torch.logaddexp(torch.zeros_like(z), z) - t * z)
         loss.backward()                                                 # w.grad = dloss/dw
         opt.step()                                                      # the optimizer's update
         path.append(w.detach().numpy().copy())
