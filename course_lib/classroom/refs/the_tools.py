@@ -32,7 +32,7 @@ def l2_from_decoupled(weight_decay, learning_rate):
 
 
 def solver_iterations(X, y, C):
-    """{solver: n_iter_} of LogisticRegression(C, solver, tol=1e-8, max_iter=5000, random_state=0)."""
+    """{solver: n_iter_} of LogisticRegression(C, solver, tol=1e-4, max_iter=5000, random_state=0)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
@@ -40,7 +40,7 @@ def solver_iterations(X, y, C):
     for solver in SOLVERS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model = LogisticRegression(C=C, solver=solver, tol=1e-8, max_iter=5000, random_state=0).fit(X, y)
+            model = LogisticRegression(C=C, solver=solver, tol=1e-4, max_iter=5000, random_state=0).fit(X, y)
         counts[solver] = int(model.n_iter_[0])
     return counts
 
