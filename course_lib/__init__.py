@@ -17,6 +17,8 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``pca``           principal component analysis by centring + SVD (``sklearn.decomposition.PCA``)
 - ``proximal``      soft-thresholding, the L1 proximal step and an ISTA Lasso (``sklearn.linear_model.Lasso``)
 - ``autoencoder``   autoencoders built with ``nn``; a linear one's subspace vs PCA's
+- ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
+                  a genetic algorithm, successive halving and Hyperband (subpackage)
 - ``logistic``      L2 logistic regression by Newton or gradient descent (``sklearn.linear_model.LogisticRegression``)
 
 Tools the lessons call
@@ -28,6 +30,9 @@ Tools the lessons call
 - ``overfitting``   train/validation curves over seeds, inverted dropout with a given mask
 - ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
 - ``landscape``     loss landscapes on a grid of two parameters; the 2-D test surfaces (Rosenbrock...)
+- ``minima``        local vs global minima by random restarts; escaping a saddle point
+- ``loss_slices``   1-D and 2-D slices of any model's loss (interpolation, filter-normalized directions)
+- ``gradient_flow`` vanishing/exploding gradients: a deep MLP and its per-layer gradient norms
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``torch_check``   optimizers vs ``torch.optim``: live when PyTorch is installed, else stored results (subpackage)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up

@@ -23,7 +23,9 @@ SOURCE_DIR = ROOT / "exercises" / "source"
 SOURCE = SOURCE_DIR / "00_warmup.ipynb"
 OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
+HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
+CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
 
 
@@ -99,6 +101,14 @@ GRID_PATCHES_REF = ("def grid_minimum(X, y, w0_values, w1_values):\n"
                     "    i, j = np.unravel_index(np.argmin(losses), (len(w0_values), len(w1_values)))\n"
                     "    return np.array([w1_values[j], w0_values[i]])\n\n"
                     "ref.grid_minimum = grid_minimum")
+# set 06: expected improvement written for maximization (a recognised mistake, named by the check)
+EI_MAXIMIZING = ("def expected_improvement(mean, std, best, xi):\n    improvement = mean - best - xi\n"
+                 "    safe = np.where(std > 0, std, 1.0)\n    z = improvement / safe\n"
+                 "    return np.where(std > 0, improvement * norm.cdf(z) + std * norm.pdf(z), np.maximum(improvement, 0.0))")
+# set 06: math.exp works on the visible checks' numbers... but the hidden test passes an array of 3000 draws
+LOG_UNIFORM_SCALAR_ONLY = ("def log_uniform(low, high, u):\n"
+                           "    if np.ndim(u):\n        return [math.exp(math.log(low) + v * math.log(high / low)) for v in u]\n"
+                           "    return math.exp(math.log(low) + u * math.log(high / low))")
 
 
 @dataclass
@@ -168,6 +178,12 @@ KINDS: dict[str, Kind] = {
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
                                           6.0, "gd_numgrad_check", 0.0, "your answer cell failed: SyntaxError",
                                           source=GRADIENT_DESCENT),
+    "recognised mistake: EI for maximization (06)": Kind(with_answer("hpo_ei", EI_MAXIMIZING), 7.0, "hpo_ei_check", 0.0,
+                                                         "expected", source=HPO,
+                                                         visible="recognised mistake: the formula for maximization"),
+    "passes visible, fails hidden (06)": Kind(with_answer("hpo_log_uniform", LOG_UNIFORM_SCALAR_ONLY), 8.0,
+                                              "hpo_log_uniform_check", 0.0, "hidden test: an array of 3000 draws",
+                                              source=HPO, visible="all cases passed: 2 / 2 points"),
     # a mistake the check recognises and names; its hidden test then takes the task's points
     "recognised mistake (08)": Kind(with_answer("ovhd_soft", "def soft_threshold(v, threshold):\n"
                                                 "    return v - threshold * np.sign(v)"),
@@ -177,6 +193,14 @@ KINDS: dict[str, Kind] = {
                                                         "    return x * keep_mask * (1 - rate)"),
                                             9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
                                             source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
+    "clips each gradient alone (07)": Kind(with_answer("chmg_clip", "def clip_by_global_norm(grads, clipnorm):\n"
+                                                       "    return [g * clipnorm / max(np.sqrt(np.sum(g ** 2)), clipnorm) for g in grads]"),
+                                           7.0, "chmg_clip_check", 0.0, "hidden test: Keras's definition", source=CHALLENGES,
+                                           visible="recognised mistake: you clip each gradient by its own norm"),
+    "residual without the skip (07)": Kind(with_answer("chmg_residual", "def residual_block(x, kernel, bias):\n"
+                                                       "    return np.maximum(x @ kernel + bias, 0.0)"),
+                                           8.0, "chmg_residual_check", 0.0, "hidden test: a random 9x6 batch", source=CHALLENGES,
+                                           visible="recognised mistake: the shortcut is missing"),
     # PyTorch's Adam for a decoupled decay: named by the check; the hidden test runs (or, without PyTorch, reads) it
     "torch Adam for decoupled decay (09)": Kind(with_answer("tools_translate", (
         "def optimizer_arguments(learning_rate, beta_1, beta_2, epsilon, weight_decay):\n"
