@@ -26,6 +26,7 @@ GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
+TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -207,6 +208,19 @@ KINDS: dict[str, Kind] = {
                                                        "    return np.maximum(x @ kernel + bias, 0.0)"),
                                            8.0, "chmg_residual_check", 0.0, "hidden test: a random 9x6 batch", source=CHALLENGES,
                                            visible="recognised mistake: the shortcut is missing"),
+    # PyTorch's Adam for a decoupled decay: named by the check; the hidden test runs (or, without PyTorch, reads) it
+    "torch Adam for decoupled decay (09)": Kind(with_answer("tools_translate", (
+        "def optimizer_arguments(learning_rate, beta_1, beta_2, epsilon, weight_decay):\n"
+        "    return {'keras': {'learning_rate': learning_rate, 'beta_1': beta_1, 'beta_2': beta_2,\n"
+        "                      'epsilon': epsilon, 'weight_decay': weight_decay}, 'torch_class': 'Adam',\n"
+        "            'torch': {'lr': learning_rate, 'betas': [beta_1, beta_2], 'eps': epsilon,\n"
+        "                      'weight_decay': weight_decay}}")),
+        5.0, "tools_translate_check", 0.0, "hidden test: ", source=TOOLS,
+        visible="recognised mistake: torch.optim.Adam's weight_decay"),
+    "L2 coefficient twice too large (09)": Kind(with_answer("tools_l2", "def l2_from_decoupled(weight_decay, learning_rate):\n"
+                                                                        "    return weight_decay"),
+                                                6.0, "tools_l2_check", 0.0, "hidden test: other numbers", source=TOOLS,
+                                                visible="recognised mistake: 2 times too large"),
 }
 
 
