@@ -24,6 +24,7 @@ SOURCE = SOURCE_DIR / "00_warmup.ipynb"
 OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
+APPLICATIONS_I = SOURCE_DIR / "11_applications_stocks_recommendations_images.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -176,6 +177,17 @@ KINDS: dict[str, Kind] = {
                                                         "    return x * keep_mask * (1 - rate)"),
                                             9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
                                             source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
+    "SGD step with the new p_u (11)": Kind(with_answer("apps1_sgd", "def sgd_step(p_u, q_i, r_ui, mu, lr, reg):\n"
+                                                  "    e = r_ui - mu - p_u @ q_i\n    p_u = p_u + lr * (e * q_i - reg * p_u)\n"
+                                                  "    return p_u, q_i + lr * (e * p_u - reg * q_i)"),
+                                           8.0, "apps1_sgd_check", 0.0, "hidden test: q_i, hand-computed",
+                                           source=APPLICATIONS_I, visible="recognised mistake: you updated q_i with the new p_u"),
+    "cross-entropy summed, not averaged (11)": Kind(with_answer("apps1_xent", "def cross_entropy_from_logits(logits, labels):\n"
+                                                            "    shifted = logits - logits.max(axis=1, keepdims=True)\n"
+                                                            "    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n"
+                                                            "    return float(-np.sum(log_probs[np.arange(len(labels)), labels]))"),
+                                                    8.0, "apps1_xent_check", 0.0, "hidden test: a batch of 50",
+                                                    source=APPLICATIONS_I, visible="recognised mistake: you summed over the batch"),
 }
 
 
