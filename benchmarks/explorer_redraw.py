@@ -17,9 +17,18 @@ from sklearn.datasets import load_digits  # noqa: E402
 from course_lib.widgets.optimizer_explorer import optimizer_explorer  # noqa: E402
 from course_lib.widgets.schedule_explorer import schedule_explorer  # noqa: E402
 from course_lib.widgets.pca_explorer import pca_explorer  # noqa: E402
+from course_lib.widgets.split_explorer import split_explorer  # noqa: E402
 
 BUDGET_S = 0.5
 REPEATS = 7
+
+
+def _prices() -> dict:
+    """Notebook 11's monthly stock prices (shipped inside vega_datasets), by symbol."""
+    from vega_datasets import data
+
+    stocks = data.stocks()
+    return {symbol: g.sort_values("date")["price"].to_numpy() for symbol, g in stocks.groupby("symbol")}
 
 
 def median_redraw(widget, control, values) -> float:
@@ -41,6 +50,7 @@ def main() -> None:
                             steps=1000), "beta_1", (0.5, 0.8, 0.95)),
         ("schedule explorer, 1000 steps", schedule_explorer(), "steps", (600, 800, 1000)),
         ("PCA explorer, 8 digits, k = 1 / 10 / 64", pca_explorer(load_digits().data / 16), "k", (1, 10, 64)),
+        ("split explorer, 123 months, 2 / 5 / 10 splits", split_explorer(_prices()), "n_splits", (2, 5, 10)),
     ]
     print(f"{'case':<48} {'median redraw':>14} {'/ budget':>9}")
     for name, widget, control, values in cases:

@@ -29,7 +29,7 @@ from . import autodiff
 from ._checks import check_choice, check_int, check_non_negative, check_vector
 
 __all__ = ["walk_forward_splits", "shuffled_splits", "log_returns", "lagged", "naive_forecasts",
-           "direction_accuracy", "rmse", "LOSSES", "forecast_loss", "LinearForecaster"]
+           "direction_accuracy", "rmse", "knn_relative_error", "LOSSES", "forecast_loss", "LinearForecaster"]
 
 LOSSES = ("mse", "mae", "direction")
 
@@ -98,6 +98,21 @@ def direction_accuracy(y_true, y_pred):
 def rmse(y_true, y_pred):
     """Root-mean-squared error, sqrt(mean (y - y_hat)^2)."""
     return float(np.sqrt(np.mean((np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)) ** 2)))
+
+
+def knn_relative_error(X, y, splits, n_neighbors=3):
+    """Mean over ``splits`` of  RMSE(k-nearest-neighbours forecast) / RMSE(last-value forecast)  on each test block.
+
+    Below 1: better than naive.  ``sklearn.neighbors.KNeighborsRegressor`` is fitted on each training block; the ratio
+    to the naive error on the *same* test points removes how hard each block is.
+    """
+    from sklearn.neighbors import KNeighborsRegressor
+
+    ratios = []
+    for train, test in splits:
+        knn = KNeighborsRegressor(n_neighbors=n_neighbors).fit(X[train], y[train])
+        ratios.append(rmse(y[test], knn.predict(X[test])) / rmse(y[test], X[test, -1]))
+    return float(np.mean(ratios))
 
 
 def forecast_loss(kind, y_true, y_pred, penalty=1.0):
