@@ -18,6 +18,8 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``proximal``      soft-thresholding, the L1 proximal step and an ISTA Lasso (``sklearn.linear_model.Lasso``)
 - ``autoencoder``   autoencoders built with ``nn``; a linear one's subspace vs PCA's
 - ``matrix_factorization``   recommendations: r_ui ~ mu + p_u . q_i by SGD or ALS (ALS's half-step: ``sklearn.linear_model.Ridge``)
+- ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
+                  a genetic algorithm, successive halving and Hyperband (subpackage)
 
 Tools the lessons call
 - ``data``          the digits data set and mini-batch iteration

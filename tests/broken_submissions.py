@@ -23,6 +23,7 @@ SOURCE_DIR = ROOT / "exercises" / "source"
 SOURCE = SOURCE_DIR / "00_warmup.ipynb"
 OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
+HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 APPLICATIONS_I = SOURCE_DIR / "11_applications_stocks_recommendations_images.ipynb"
 
@@ -99,6 +100,14 @@ GRID_PATCHES_REF = ("def grid_minimum(X, y, w0_values, w1_values):\n"
                     "    i, j = np.unravel_index(np.argmin(losses), (len(w0_values), len(w1_values)))\n"
                     "    return np.array([w1_values[j], w0_values[i]])\n\n"
                     "ref.grid_minimum = grid_minimum")
+# set 06: expected improvement written for maximization (a recognised mistake, named by the check)
+EI_MAXIMIZING = ("def expected_improvement(mean, std, best, xi):\n    improvement = mean - best - xi\n"
+                 "    safe = np.where(std > 0, std, 1.0)\n    z = improvement / safe\n"
+                 "    return np.where(std > 0, improvement * norm.cdf(z) + std * norm.pdf(z), np.maximum(improvement, 0.0))")
+# set 06: math.exp works on the visible checks' numbers... but the hidden test passes an array of 3000 draws
+LOG_UNIFORM_SCALAR_ONLY = ("def log_uniform(low, high, u):\n"
+                           "    if np.ndim(u):\n        return [math.exp(math.log(low) + v * math.log(high / low)) for v in u]\n"
+                           "    return math.exp(math.log(low) + u * math.log(high / low))")
 
 
 @dataclass
@@ -168,6 +177,12 @@ KINDS: dict[str, Kind] = {
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
                                           6.0, "gd_numgrad_check", 0.0, "your answer cell failed: SyntaxError",
                                           source=GRADIENT_DESCENT),
+    "recognised mistake: EI for maximization (06)": Kind(with_answer("hpo_ei", EI_MAXIMIZING), 7.0, "hpo_ei_check", 0.0,
+                                                         "expected", source=HPO,
+                                                         visible="recognised mistake: the formula for maximization"),
+    "passes visible, fails hidden (06)": Kind(with_answer("hpo_log_uniform", LOG_UNIFORM_SCALAR_ONLY), 8.0,
+                                              "hpo_log_uniform_check", 0.0, "hidden test: an array of 3000 draws",
+                                              source=HPO, visible="all cases passed: 2 / 2 points"),
     # a mistake the check recognises and names; its hidden test then takes the task's points
     "recognised mistake (08)": Kind(with_answer("ovhd_soft", "def soft_threshold(v, threshold):\n"
                                                 "    return v - threshold * np.sign(v)"),

@@ -1,4 +1,5 @@
-"""Real-browser tests of the interactive optimizer explorer (notebook 04) and split explorer (notebook 11) in JupyterLab.
+"""Real-browser tests of the interactive optimizer explorer (notebook 04), the Bayesian-optimization widget (06)
+and the split explorer (11) in JupyterLab.
 
 Protects what no headless test can see: that the course's own launch path (`make lab`)
 serves JupyterLab, that notebook 04 runs there without errors, that ipywidgets render
@@ -216,6 +217,64 @@ def test_optimizer_explorer_runs_and_redraws_in_jupyterlab(lab):
             page.screenshot(path=str(ARTIFACTS / "browser_04_optimizer_explorer.png"))
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "browser_04_failure.png"))  # to see what went wrong
+            raise
+        finally:
+            browser.close()
+
+
+def test_bayesian_optimization_widget_steps_in_jupyterlab(lab):
+    """Notebook 06's widget: run its (self-contained) cell, press "Next step", move the length scale."""
+    base, token = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(f"{base}/lab/tree/notebooks/06_hyperparameter_optimization.ipynb?token={token}")
+            expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=30_000)
+            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
+
+            # Run only the widget's cell (it imports what it needs), as a learner would: click, Shift+Enter.
+            cell = page.locator(".jp-CodeCell", has_text="bo_explorer()").first
+            cell.scroll_into_view_if_needed()
+            cell.locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+
+            widget = cell.locator(".jp-Cell-outputArea")
+            trials = widget.locator(".widget-hslider", has_text="trials").first
+            expect(trials).to_be_visible(timeout=60_000)
+            expect(trials.locator(".widget-readout")).to_have_text("4")
+            img = widget.locator(".widget-output img").first
+            expect(img).to_be_visible(timeout=30_000)
+            before = img.get_attribute("src")
+            assert before.startswith("data:image/png;base64,")
+
+            # "Next step" adds a trial and redraws.
+            widget.get_by_role("button", name="Next step").click()
+            expect(trials.locator(".widget-readout")).to_have_text("5", timeout=20_000)
+            page.wait_for_function(
+                "([sel, before]) => { const imgs = document.querySelectorAll(sel);"
+                " return [...imgs].some(i => i.getAttribute('src') !== before); }",
+                arg=[".jp-Notebook .widget-output img", before], timeout=30_000)
+            after_step = img.get_attribute("src")
+            assert after_step != before
+
+            # The length-scale slider, with the keyboard.
+            ls = widget.locator(".widget-hslider", has_text="length scale").first
+            readout = ls.locator(".widget-readout").inner_text()
+            ls.locator(".noUi-handle").first.focus()
+            for _ in range(6):
+                page.keyboard.press("ArrowRight")
+            expect(ls.locator(".widget-readout")).not_to_have_text(readout, timeout=10_000)
+            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
+            assert img.get_attribute("src") != after_step, "moving the length scale did not redraw"
+            text = widget.text_content()
+            for bad in ("Traceback", "Error displaying widget", "Cannot draw with these settings"):
+                assert bad not in text, bad
+            widget.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "browser_06_bo_widget.png"))
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "browser_06_failure.png"))
             raise
         finally:
             browser.close()

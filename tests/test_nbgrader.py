@@ -2,7 +2,7 @@
 
 Protects issue 4's nbgrader path: an instructor can release every exercise set with nbgrader,
 and nbgrader's autograder gives each reference solution full points and the untouched
-release of the warm-up set zero (hidden tests restored from nbgrader's database).  All six
+release of the warm-up set zero (hidden tests restored from nbgrader's database).  All the
 sets go into one assignment, so nbgrader starts once per command.
 """
 import copy
