@@ -144,9 +144,14 @@ def _plot_src(page) -> str:
     return img.get_attribute("src")
 
 
-def _open_notebook(page, base: str, token: str, notebook: str) -> None:
-    """Open ``notebook`` in JupyterLab and wait until its kernel is connected and idle."""
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+def _open_notebook(page, base: str, token: str, notebook: str, workspace: str | None = None) -> None:
+    """Open ``notebook`` in JupyterLab and wait until its kernel is connected and idle.
+
+    With ``workspace``, in a JupyterLab workspace of that name, which starts with only this notebook open (the
+    default workspace reopens the notebooks of the tests before, and their panels would match the locators too).
+    """
+    where = f"workspaces/{workspace}/" if workspace else ""
+    page.goto(f"{base}/lab/{where}tree/{notebook}?token={token}")
     expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=30_000)
     # The status bar reads "<kernel> | Idle" only once the kernel is connected; a Run All
     # clicked before that would be lost.
@@ -288,7 +293,7 @@ def test_split_explorer_runs_and_redraws_in_jupyterlab(lab):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            _open_notebook(page, base, token, NOTEBOOK_11)
+            _open_notebook(page, base, token, NOTEBOOK_11, workspace="split-explorer")
             _run_all(page)
             shuffled = page.locator(".jp-Notebook .widget-toggle-button", has_text="shuffled").first
             expect(shuffled).to_be_visible(timeout=150_000)  # the explorer comes after the stock-price cells
