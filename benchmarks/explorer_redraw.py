@@ -18,9 +18,18 @@ from course_lib.widgets.optimizer_explorer import optimizer_explorer  # noqa: E4
 from course_lib.widgets.schedule_explorer import schedule_explorer  # noqa: E402
 from course_lib.widgets.pca_explorer import pca_explorer  # noqa: E402
 from course_lib.widgets.gradient_explorer import gradient_explorer  # noqa: E402
+from course_lib.widgets.split_explorer import split_explorer  # noqa: E402
 
 BUDGET_S = 0.5
 REPEATS = 7
+
+
+def _prices() -> dict:
+    """Notebook 11's monthly stock prices (shipped inside vega_datasets), by symbol."""
+    from vega_datasets import data
+
+    stocks = data.stocks()
+    return {symbol: g.sort_values("date")["price"].to_numpy() for symbol, g in stocks.groupby("symbol")}
 
 
 def median_redraw(widget, control, values) -> float:
@@ -45,6 +54,7 @@ def main() -> None:
         ("gradient explorer, 3 nets, depth 10 / 25 / 40", gradient_explorer(), "depth", (10, 25, 40)),
         ("gradient explorer, depth 20, batch norm off/on",
          gradient_explorer(depth=20, batch_norm=True, residual=True), "batch_norm", (False, True)),
+        ("split explorer, 123 months, 2 / 5 / 10 splits", split_explorer(_prices()), "n_splits", (2, 5, 10)),
     ]
     print(f"{'case':<48} {'median redraw':>14} {'/ budget':>9}")
     for name, widget, control, values in cases:

@@ -17,6 +17,7 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``pca``           principal component analysis by centring + SVD (``sklearn.decomposition.PCA``)
 - ``proximal``      soft-thresholding, the L1 proximal step and an ISTA Lasso (``sklearn.linear_model.Lasso``)
 - ``autoencoder``   autoencoders built with ``nn``; a linear one's subspace vs PCA's
+- ``matrix_factorization``   recommendations: r_ui ~ mu + p_u . q_i by SGD or ALS (ALS's half-step: ``sklearn.linear_model.Ridge``)
 - ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
                   a genetic algorithm, successive halving and Hyperband, many workers on one Optuna
                   study (subpackage)
@@ -30,6 +31,7 @@ Tools the lessons call
 - ``lr_finder``     the learning-rate range test
 - ``overfitting``   train/validation curves over seeds, inverted dropout with a given mask
 - ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
+- ``timeseries``    walk-forward splits (``sklearn``'s ``TimeSeriesSplit``), lagged returns, naive forecasts, a linear forecaster
 - ``landscape``     loss landscapes on a grid of two parameters; the 2-D test surfaces (Rosenbrock...)
 - ``minima``        local vs global minima by random restarts; escaping a saddle point
 - ``loss_slices``   1-D and 2-D slices of any model's loss (interpolation, filter-normalized directions)

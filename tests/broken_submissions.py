@@ -27,6 +27,7 @@ HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
+APPLICATIONS_I = SOURCE_DIR / "11_applications_stocks_recommendations_images.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -221,6 +222,17 @@ KINDS: dict[str, Kind] = {
                                                                         "    return weight_decay"),
                                                 6.0, "tools_l2_check", 0.0, "hidden test: other numbers", source=TOOLS,
                                                 visible="recognised mistake: 2 times too large"),
+    "SGD step with the new p_u (11)": Kind(with_answer("apps1_sgd", "def sgd_step(p_u, q_i, r_ui, mu, lr, reg):\n"
+                                                  "    e = r_ui - mu - p_u @ q_i\n    p_u = p_u + lr * (e * q_i - reg * p_u)\n"
+                                                  "    return p_u, q_i + lr * (e * p_u - reg * q_i)"),
+                                           8.0, "apps1_sgd_check", 0.0, "hidden test: q_i, hand-computed",
+                                           source=APPLICATIONS_I, visible="recognised mistake: you updated q_i with the new p_u"),
+    "cross-entropy summed, not averaged (11)": Kind(with_answer("apps1_xent", "def cross_entropy_from_logits(logits, labels):\n"
+                                                            "    shifted = logits - logits.max(axis=1, keepdims=True)\n"
+                                                            "    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n"
+                                                            "    return float(-np.sum(log_probs[np.arange(len(labels)), labels]))"),
+                                                    8.0, "apps1_xent_check", 0.0, "hidden test: a batch of 50",
+                                                    source=APPLICATIONS_I, visible="recognised mistake: you summed over the batch"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Real-browser tests of the interactive optimizer explorer (notebook 04) and the Bayesian-optimization widget (06) in JupyterLab.
+"""Real-browser tests of the interactive optimizer explorer (notebook 04), the Bayesian-optimization widget (06)
+and the split explorer (11) in JupyterLab.
 
 Protects what no headless test can see: that the course's own launch path (`make lab`)
 serves JupyterLab, that notebook 04 runs there without errors, that ipywidgets render
@@ -23,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "notebooks/04_advanced_optimizers.ipynb"
+NOTEBOOK_11 = "notebooks/11_applications_stocks_recommendations_images.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -39,6 +41,38 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402  (only onc
 from lab_server import lab, plot_src as _plot_src  # noqa: E402,F401  (lab: the fixture)
 
 
+def _open_notebook(page, base: str, token: str, notebook: str, workspace: str | None = None) -> None:
+    """Open ``notebook`` in JupyterLab and wait until its kernel is connected and idle.
+
+    With ``workspace``, in a JupyterLab workspace of that name, which starts with only this notebook open (the
+    default workspace reopens the notebooks of the tests before, and their panels would match the locators too).
+    """
+    where = f"workspaces/{workspace}/" if workspace else ""
+    page.goto(f"{base}/lab/{where}tree/{notebook}?token={token}")
+    expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=30_000)
+    # The status bar reads "<kernel> | Idle" only once the kernel is connected; a Run All
+    # clicked before that would be lost.
+    expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
+
+
+def _run_all(page) -> None:
+    """Run → Run All Cells, through the menu as a learner would."""
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+
+
+def _assert_every_cell_ran_without_error(page) -> None:
+    """No cell shows an error or a widget that failed to render; every code cell has an execution count."""
+    expect(page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+           ).to_have_count(0)
+    text = page.locator(".jp-Notebook").text_content()  # inner_text skips offscreen (windowed) cells
+    for bad in ("Traceback", "Error displaying widget", "Cannot draw with these settings"):
+        assert bad not in text, bad
+    # Every code cell ran (an execution count, not "[ ]:" or "[*]:").
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()  # offscreen cells too
+    assert prompts and all(p.strip().strip("[]:").isdigit() for p in prompts), prompts
+
+
 def test_optimizer_explorer_runs_and_redraws_in_jupyterlab(lab):
     base, token = lab
     ARTIFACTS.mkdir(exist_ok=True)
@@ -46,19 +80,11 @@ def test_optimizer_explorer_runs_and_redraws_in_jupyterlab(lab):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
-            # The notebook is open and its kernel is ready.
-            expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=30_000)
-            # The status bar reads "<kernel> | Idle" only once the kernel is connected; a Run All
-            # clicked before that would be lost.
-            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
+            _open_notebook(page, base, token, NOTEBOOK)
             # A newcomer's first minute: no "get notified about official Jupyter news?" pop-up.
             page.wait_for_timeout(3000)   # JupyterLab asks a moment after start-up
             expect(page.get_by_text("official Jupyter news")).to_have_count(0)
-
-            # Run → Run All Cells, through the menu as a learner would.
-            page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+            _run_all(page)
 
             # The explorer renders: its sliders and its plot.
             sliders = page.locator(".jp-Notebook .widget-hslider")
@@ -86,15 +112,7 @@ def test_optimizer_explorer_runs_and_redraws_in_jupyterlab(lab):
             after = _plot_src(page)
             assert after != before, "moving the slider did not change the plot"
 
-            # No cell shows an error or a widget that failed to render.
-            expect(page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-                   ).to_have_count(0)
-            text = page.locator(".jp-Notebook").text_content()  # inner_text skips offscreen (windowed) cells
-            for bad in ("Traceback", "Error displaying widget", "Cannot draw with these settings"):
-                assert bad not in text, bad
-            # Every code cell ran (an execution count, not "[ ]:" or "[*]:").
-            prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()  # offscreen cells too
-            assert prompts and all(p.strip().strip("[]:").isdigit() for p in prompts), prompts
+            _assert_every_cell_ran_without_error(page)
 
             explorer = page.locator(".jp-Notebook .widget-output").first
             explorer.scroll_into_view_if_needed()
@@ -159,6 +177,42 @@ def test_bayesian_optimization_widget_steps_in_jupyterlab(lab):
             page.screenshot(path=str(ARTIFACTS / "browser_06_bo_widget.png"))
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "browser_06_failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def test_split_explorer_runs_and_redraws_in_jupyterlab(lab):
+    """Notebook 11 runs in JupyterLab; its split explorer shows a plot, and choosing 'shuffled' redraws it."""
+    base, token = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            _open_notebook(page, base, token, NOTEBOOK_11, workspace="split-explorer")
+            _run_all(page)
+            shuffled = page.locator(".jp-Notebook .widget-toggle-button", has_text="shuffled").first
+            expect(shuffled).to_be_visible(timeout=150_000)  # the explorer comes after the stock-price cells
+            # A click is a message the kernel reads only after the cells queued before it (the Keras part
+            # of Run All): wait until the whole notebook has run, as a learner would see it finish.
+            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=180_000)
+            before = _plot_src(page)
+            assert base64.b64decode(before.split(",", 1)[1]).startswith(b"\x89PNG")
+            shuffled.scroll_into_view_if_needed()
+            shuffled.click()
+            page.wait_for_function(
+                "before => { const img = document.querySelector('.jp-Notebook .widget-output img');"
+                " return img && img.getAttribute('src') !== before; }",
+                arg=before, timeout=20_000,
+            )
+            expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=20_000)
+            assert _plot_src(page) != before, "choosing 'shuffled' did not change the plot"
+            _assert_every_cell_ran_without_error(page)
+            page.locator(".jp-Notebook .widget-output").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "browser_11_split_explorer.png"))
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "browser_11_failure.png"))
             raise
         finally:
             browser.close()
