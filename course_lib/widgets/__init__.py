@@ -5,4 +5,5 @@
 - ``pca_explorer``         a slider for the number of principal components, redrawing digit reconstructions
 - ``bo_explorer``         Bayesian optimization one step at a time on a 1-D objective (GP, EI, next point)
 - ``diagrams``             box-and-arrow figures (the training loop, a computation graph)
+- ``live_plot``            training curves redrawn in place during ``fit`` (a callback), and the same plot from a saved log
 """
