@@ -25,6 +25,7 @@ OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
+CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 WORKFLOW = SOURCE_DIR / "10_workflow_end_to_end.ipynb"
 
 
@@ -212,6 +213,14 @@ KINDS: dict[str, Kind] = {
                                                         "    return x * keep_mask * (1 - rate)"),
                                             9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
                                             source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
+    "clips each gradient alone (07)": Kind(with_answer("chmg_clip", "def clip_by_global_norm(grads, clipnorm):\n"
+                                                       "    return [g * clipnorm / max(np.sqrt(np.sum(g ** 2)), clipnorm) for g in grads]"),
+                                           7.0, "chmg_clip_check", 0.0, "hidden test: Keras's definition", source=CHALLENGES,
+                                           visible="recognised mistake: you clip each gradient by its own norm"),
+    "residual without the skip (07)": Kind(with_answer("chmg_residual", "def residual_block(x, kernel, bias):\n"
+                                                       "    return np.maximum(x @ kernel + bias, 0.0)"),
+                                           8.0, "chmg_residual_check", 0.0, "hidden test: a random 9x6 batch", source=CHALLENGES,
+                                           visible="recognised mistake: the shortcut is missing"),
     # set 10: process checks. Evaluating on the test set many times (and choosing by it) loses the report's points
     "evaluated on the test set many times (10)": Kind(with_answer("wf_final", FINAL_REPORT_TEST_MANY_TIMES), 8.0,
                                                       "wf_final_check", 0.0, "hidden test: the test set is read exactly once",

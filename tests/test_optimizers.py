@@ -22,7 +22,7 @@ import pytest
 
 from course_lib import optimizers, schedules
 from course_lib.keras_check import compare_optimizer, optimizer_tolerance
-from course_lib.optimizers import _base
+from course_lib.optimizers import _blocks
 
 DTYPES = ["float32", "float64"]
 
@@ -178,7 +178,7 @@ def test_block_by_block_is_bit_identical(name, monkeypatch):
     grads = [rng.normal(size=p0.shape).astype(np.float32) for _ in range(5)]
 
     def run(block):
-        monkeypatch.setattr(_base, "BLOCK_BYTES", block)
+        monkeypatch.setattr(_blocks, "BLOCK_BYTES", block)
         opt, p = optimizers.get(name, weight_decay=0.01), p0.copy()
         for g in grads:
             opt.apply([g], [p])
@@ -192,9 +192,10 @@ def test_block_by_block_is_bit_identical(name, monkeypatch):
 def _run_with(monkeypatch, name, params0, steps, block_bytes, threads, min_size):
     """Final params after ``steps`` with the base class's machinery set so; and the threads
     update_step ran in."""
-    monkeypatch.setattr(_base, "BLOCK_BYTES", block_bytes)
-    monkeypatch.setattr(_base, "THREADS", threads)
-    monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", min_size)
+    monkeypatch.setattr(_blocks, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(_blocks, "THREADS", threads)
+    monkeypatch.setattr(_blocks, "PARALLEL_MIN_SIZE", min_size)
+    monkeypatch.setattr(_blocks, "AUTO_THREADS", False)   # every step on `threads` threads
     opt, params, seen = optimizers.get(name, weight_decay=0.01), [p.copy() for p in params0], set()
     rule = opt.update_step
 
@@ -230,8 +231,9 @@ def test_fast_path_equals_plain_whole_array_path(name, dtype, monkeypatch):
 
 def test_shared_nan_check_refuses_before_any_change(monkeypatch):
     """With the NaN check split among threads, a NaN in the last part is still found first."""
-    monkeypatch.setattr(_base, "THREADS", 3)
-    monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", 0)
+    monkeypatch.setattr(_blocks, "THREADS", 3)
+    monkeypatch.setattr(_blocks, "PARALLEL_MIN_SIZE", 0)
+    monkeypatch.setattr(_blocks, "AUTO_THREADS", False)
     params = [np.ones(5), np.ones((10, 3))]
     grads = [np.ones(5), np.ones((10, 3))]
     grads[1][-1, -1] = np.nan
@@ -243,8 +245,8 @@ def test_shared_nan_check_refuses_before_any_change(monkeypatch):
 
 def test_numpy_error_settings_reach_the_worker_threads(monkeypatch):
     """np.errstate around a shared step applies in the worker threads too."""
-    monkeypatch.setattr(_base, "THREADS", 2)
-    monkeypatch.setattr(_base, "PARALLEL_MIN_SIZE", 0)
+    monkeypatch.setattr(_blocks, "THREADS", 2)
+    monkeypatch.setattr(_blocks, "PARALLEL_MIN_SIZE", 0)
     both_running = threading.Barrier(2, timeout=10)
 
     def overflow():
@@ -256,9 +258,116 @@ def test_numpy_error_settings_reach_the_worker_threads(monkeypatch):
         return "silent"
 
     with np.errstate(over="raise"):
-        assert _base.run_shared(overflow, [(), ()], [1, 1]) == ["raised", "raised"]
+        assert _blocks.run_shared(overflow, [(), ()], [1, 1]) == ["raised", "raised"]
     with np.errstate(over="ignore"):
-        assert _base.run_shared(overflow, [(), ()], [1, 1]) == ["silent", "silent"]
+        assert _blocks.run_shared(overflow, [(), ()], [1, 1]) == ["silent", "silent"]
+
+
+#: The variants that have slots (plain SGD has none), each slot-creating option included.
+SLOTTED = [v for v in VARIANTS if optimizers.get(v[1], **v[2]).slot_names]
+
+
+@pytest.mark.parametrize("blocked", [False, True], ids=["whole", "blocks"])
+@pytest.mark.parametrize("variant", SLOTTED, ids=[v[0] for v in SLOTTED])
+def test_slots_are_updated_in_place(variant, blocked, monkeypatch):
+    """update_step writes into its slot arrays (``m += t``), never rebinds a name to a
+    new array (``m = beta * m + ...`` would leave the slot unchanged): after every step
+    the slots are the very arrays ``build`` made, and they hold Keras's slot values."""
+    vid, name, fixed = variant
+    monkeypatch.setattr(_blocks, "BLOCK_BYTES", 64 if blocked else 1 << 22)
+    rng = np.random.default_rng(_seed("slots", vid))
+    p = rng.normal(size=(5, 11))             # 55 float64: 7 blocks of 8 when blocked
+    ours = optimizers.get(name, **fixed)
+    from course_lib.keras_check import keras_twin
+
+    theirs, var = keras_twin(ours), keras.Variable(p.copy(), name="w")
+    ours.build([p])
+    theirs.build([var])
+    built = dict(ours.slots[0])
+    assert sorted(built) == sorted(ours.slot_names)
+    for _ in range(3):
+        g = rng.normal(size=p.shape)
+        ours.apply([g], [p])
+        theirs.apply([keras.ops.convert_to_tensor(g)], [var])
+        keras_slots = {v.name: np.asarray(v.numpy()) for v in theirs.variables}
+        for slot, array in ours.slots[0].items():
+            assert array is built[slot], f"{vid}: slot {slot!r} was replaced"
+            np.testing.assert_allclose(array, keras_slots[f"w_{slot}"], rtol=0,
+                                       atol=optimizer_tolerance(name, "float64"),
+                                       err_msg=f"{vid}: slot {slot!r}")
+        np.testing.assert_allclose(p, var.numpy(), rtol=0, atol=optimizer_tolerance(name, "float64"))
+
+
+def test_scratch_arrays_are_reused_per_thread(monkeypatch):
+    """A block's temporaries are views of the thread's buffers (no allocation); a whole
+    array bigger than a block, or not C-ordered, gets fresh arrays of its own layout."""
+    monkeypatch.setattr(_blocks, "BLOCK_BYTES", 1024)
+    block = np.zeros(256, np.float32)
+    t, u = _blocks.scratch(block, 2)
+    t2, = _blocks.scratch(block[:10], 1)
+    assert t.shape == u.shape == block.shape and t.dtype == np.float32
+    assert not np.shares_memory(t, u) and np.shares_memory(t, t2)   # reused, distinct
+    other = []
+    thread = threading.Thread(target=lambda: other.extend(_blocks.scratch(block, 1)))
+    thread.start()
+    thread.join()
+    assert not np.shares_memory(t, other[0])                         # one set per thread
+    big, fortran = np.zeros(257, np.float32), np.asfortranarray(np.zeros((4, 6)))
+    assert not np.shares_memory(_blocks.scratch(big, 1)[0], t)
+    assert _blocks.scratch(fortran, 1)[0].flags.f_contiguous
+    assert _blocks.scratch(np.float64(1.0) * np.ones(()), 1)[0].shape == ()
+
+
+def test_thread_choice_follows_the_timings():
+    """The faster thread count is used; the other is re-measured every probe_every calls,
+    so a change of load (the cores get busy) changes the choice."""
+    choice, key = _blocks.ThreadChoice(probe_every=4), "work"
+
+    def calls(n, cost):
+        picks = []
+        for _ in range(n):
+            picks.append(choice.pick(key, 2))
+            choice.record(key, picks[-1], cost[picks[-1]])
+        return picks
+
+    assert calls(2, {2: 1.0, 1: 3.0}) == [2, 1]              # each measured once first
+    assert calls(8, {2: 1.0, 1: 3.0}) == [2, 1, 2, 2, 2, 1, 2, 2]   # two threads, probing one
+    # The other core gets busy: two threads now cost 10.  Their running average passes
+    # one thread's 3 after two calls; from then on one thread, probing two every 4th call.
+    assert calls(12, {2: 10.0, 1: 3.0}) == [2, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1]
+    assert choice.costs(key)[2] > choice.costs(key)[1] == 3.0
+
+
+def test_threads_must_win_by_the_margin():
+    """Two threads 5% faster on average are not worth their variance: one thread is used."""
+    choice = _blocks.ThreadChoice(margin=0.1)
+    for key, two_threads in [("close", 0.95), ("clear", 0.85)]:
+        choice.record(key, 2, two_threads)
+        choice.record(key, 1, 1.0)
+    assert choice.pick("close", 2) == 1 and choice.pick("clear", 2) == 2
+
+
+@pytest.mark.parametrize("faster", [1, 2])
+def test_run_shared_uses_the_faster_thread_count(faster, monkeypatch):
+    """With timings that favour one thread, a shared call runs in the caller alone;
+    with timings that favour two, in two threads."""
+    monkeypatch.setattr(_blocks, "THREADS", 2)
+    monkeypatch.setattr(_blocks, "PARALLEL_MIN_SIZE", 0)
+    monkeypatch.setattr(_blocks, "AUTO_THREADS", True)
+    choice = _blocks.ThreadChoice(probe_every=1000)
+    key = ("work", (1 + 1).bit_length())      # run_shared keys on the total size too
+    choice.record(key, faster, 1.0)
+    choice.record(key, 3 - faster, 5.0)
+    monkeypatch.setattr(_blocks, "thread_choice", choice)
+    barrier = threading.Barrier(faster, timeout=10)   # two threads must meet
+    seen = set()
+
+    def work():
+        seen.add(threading.get_ident())
+        barrier.wait()
+
+    _blocks.run_shared(work, [(), ()], [1, 1], key="work")
+    assert len(seen) == faster
 
 
 def test_apply_updates_in_place_and_leaves_grads_alone():

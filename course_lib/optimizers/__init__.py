@@ -1,7 +1,8 @@
 """Optimizers, each equal to its ``keras.optimizers`` twin step by step.
 
 One optimizer per module; the shared machinery (learning rate, clipping, weight
-decay, slots, block-by-block application) is in :mod:`._base`.
+decay, slots) is in :mod:`._base`, and what makes a big step fast (cache-sized
+blocks, reused scratch arrays, threads) in :mod:`._blocks`.
 
     >>> import numpy as np
     >>> from course_lib import optimizers

@@ -7,7 +7,8 @@ Mirrors ``keras.optimizers.Optimizer`` (Keras 3).  One call of
     2. clip the gradients      (clipnorm | global_clipnorm | clipvalue)
     3. weight decay            p <- p - p * weight_decay * lr
     4. the optimizer's rule    update_step(grad, param, lr, **slots)
-                               (big arrays: in cache-sized blocks, shared among threads)
+                               (big arrays: in cache-sized blocks, shared among
+                               threads, see :mod:`._blocks`)
     5. iterations <- iterations + 1
 
 ``lr`` is the learning rate at the current iteration: a float, or a schedule
@@ -25,37 +26,14 @@ Two details make us agree with Keras to the last bit rather than "roughly":
 """
 from __future__ import annotations
 
-import contextvars
 import math
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
 from .._checks import check_non_negative, check_number, check_optional_positive
+from . import _blocks
 
 __all__ = ["Optimizer", "NonFiniteGradientError", "keras_constant"]
-
-#: Elementwise rules are applied to blocks of this many bytes, so that the
-#: temporaries numpy creates (``g - m``, ``sqrt(v)``...) stay in the CPU cache
-#: instead of round-tripping through main memory (DESIGN.md §5).  Measured: 128 KiB
-#: is the sweet spot.  Above it glibc's malloc hands each temporary back to the
-#: system when it is freed, so every block page-faults afresh: 3x slower at 160 KiB,
-#: 5x at 252 KiB (and from 256 KiB numpy's temporary-elision check adds backtrace()).
-BLOCK_BYTES = 1 << 17
-
-#: The blocks of a big step are shared among this many threads.  numpy releases
-#: the GIL inside each operation, so the arithmetic runs on every core (as XLA's
-#: does).  Each element still goes through the same operations, so the result
-#: is bit-identical to the one-thread, whole-array step.
-THREADS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-              else os.cpu_count() or 1)
-#: Steps over fewer elements than this run in the calling thread alone.  Every
-#: numpy call hands the GIL over, which costs microseconds; measured on 2 cores,
-#: threads gain nothing at 1e6 parameters (SGD: 20% slower), 10-25% on Adam from 2e6.
-PARALLEL_MIN_SIZE = 1 << 20
-
 
 class NonFiniteGradientError(ValueError):
     """A gradient holds NaN or inf, so ``Optimizer.apply`` refused to update the parameters.
@@ -185,37 +163,29 @@ class Optimizer:
         lr = self.current_learning_rate
         pieces = []
         for grad, param, slots in zip(grads, params, self.slots):
-            pieces += self._pieces(grad, param, param.dtype.type(lr), slots)
-        run_shared(self._decay_and_step, pieces, [args[1].size for args in pieces])
+            pieces += _blocks.pieces(grad, param, param.dtype.type(lr), slots, self.elementwise)
+        _blocks.run_shared(self._decay_and_step, pieces, [args[1].size for args in pieces],
+                           key=type(self))
         self.iterations += 1
 
     def before_step(self, params):
         """Hook for state shared by all parameters (Nadam's running product)."""
 
-    def _pieces(self, grad, param, lr, slots):
-        """Arguments of ``_decay_and_step`` for one parameter: the whole arrays, or
-        BLOCK_BYTES-sized blocks of them when the rule is elementwise."""
-        n, block = param.size, max(1, BLOCK_BYTES // param.itemsize)
-        if not self.elementwise or n <= block or not param.flags.c_contiguous:
-            return [(grad, param, lr, slots)]
-        # Flat views share memory with the arrays, so updating a block updates them.
-        g, p = grad.reshape(-1), param.reshape(-1)
-        s = {k: v.reshape(-1) for k, v in slots.items()}
-        return [(g[a:a + block], p[a:a + block], lr, {k: v[a:a + block] for k, v in s.items()})
-                for a in range(0, n, block)]
-
     def _decay_and_step(self, grad, param, lr, slots):
         if self.weight_decay is not None:
             wd = keras_constant(self.weight_decay, param.dtype)
-            param -= param * wd * lr            # p <- p - p * wd * lr (Keras's order)
+            x, = _blocks.scratch(param, 1)                          # a temporary, reused
+            np.multiply(param, wd, out=x); x *= lr; param -= x      # p -= p wd lr (Keras's order)
         self.update_step(grad, param, lr, **slots)
 
     def update_step(self, grad, param, lr, **slots):
         """The update rule for one parameter array, in place.  Subclasses define it.
 
         For a big parameter it is called on blocks of the arrays, from several
-        threads at once (see ``elementwise``, BLOCK_BYTES, THREADS): it must not
-        change ``self``; per-step shared state belongs in ``before_step``.
+        threads at once (see ``elementwise`` and :mod:`._blocks`): it must not
+        change ``self``; per-step shared state belongs in ``before_step``.  It
+        updates the slots in place (``m += x``, never ``m = ...``, which would only
+        rebind a local name) and takes its temporaries from ``scratch(param, k)``.
         """
         raise NotImplementedError
 
@@ -252,9 +222,9 @@ class Optimizer:
                                  f"shape {p.shape}; they must be equal")
             checked.append(g.astype(p.dtype, copy=False))   # Keras casts to the variable's dtype
         # One part per thread of each big gradient, so that the threads share this pass too.
-        parts = [(i, part) for i, g in enumerate(checked) for part in _split_for_threads(g)]
-        finite = run_shared(_all_finite, [(part,) for _, part in parts],
-                            [part.size for _, part in parts])
+        parts = [(i, part) for i, g in enumerate(checked) for part in _blocks.split_for_threads(g)]
+        finite = _blocks.run_shared(_blocks.all_finite, [(part,) for _, part in parts],
+                                    [part.size for _, part in parts], key="finite")
         for (i, _), ok in zip(parts, finite):
             if not ok:
                 raise NonFiniteGradientError(
@@ -271,71 +241,6 @@ class Optimizer:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if v is not None)
         return f"{type(self).__name__}({args})"
-
-
-def _all_finite(g):
-    """True if ``g`` has no NaN or inf: a cheap test first (``g . g``, one BLAS pass,
-    no temporary, twice as fast as ``g.sum()``), the exact one only if it fails
-    (huge finite numbers may overflow the dot product)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.isfinite(np.vdot(g, g)) or np.isfinite(g).all())
-
-
-def _split_for_threads(g):
-    """``g`` as one view per thread along its first axis if it is big, else ``[g]``."""
-    if g.ndim == 0 or g.size < PARALLEL_MIN_SIZE:
-        return [g]
-    return np.array_split(g, min(THREADS, len(g)))
-
-
-# ----- sharing a step among threads ---------------------------------------------------
-_pool, _pool_pid, _pool_lock = None, None, threading.Lock()
-
-
-def _thread_pool():
-    """The worker threads (THREADS - 1 of them; the caller is the last one), started once."""
-    global _pool, _pool_pid
-    with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():   # threads do not survive a fork
-            _pool = ThreadPoolExecutor(max(1, THREADS - 1), thread_name_prefix="course_lib")
-            _pool_pid = os.getpid()
-        return _pool
-
-
-def run_shared(fn, calls, sizes):
-    """``[fn(*args) for args in calls]``, shared among THREADS threads when the work is big.
-
-    ``sizes[k]`` is the work of ``calls[k]`` (its element count).  The threads take
-    the calls one by one from a common queue, so that a thread the system
-    pauses (another program wants its core) leaves no fixed share undone: the
-    others take over.  The caller is one of the threads.  numpy's settings
-    (``np.errstate``) are carried into the workers.
-    """
-    threads = min(THREADS, len(calls))
-    if threads < 2 or sum(sizes) < PARALLEL_MIN_SIZE:
-        return [fn(*args) for args in calls]
-    results, queue, lock = [None] * len(calls), enumerate(calls), threading.Lock()
-
-    def work():
-        while True:
-            with lock:
-                k, args = next(queue, (None, None))
-            if k is None:
-                return
-            results[k] = fn(*args)
-
-    pool = _thread_pool()
-    futures = [pool.submit(contextvars.copy_context().run, work) for _ in range(threads - 1)]
-    try:
-        work()
-    finally:
-        for future in futures:
-            future.cancel()     # a worker that has not started yet is not waited for
-        wait(futures)           # never return (or raise) while a worker still writes
-    for future in futures:
-        if not future.cancelled():
-            future.result()     # re-raise a worker's exception
-    return results
 
 
 def _check_param(i, p):

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_fraction, check_non_negative
 from ._base import Optimizer
+from ._blocks import scratch
 
 
 class Adadelta(Optimizer):
@@ -28,10 +29,16 @@ class Adadelta(Optimizer):
 
     def update_step(self, grad, param, lr, accumulated_grad, accumulated_delta_var):
         rho, eps = self.rho, self.epsilon
-        accumulated_grad[...] = rho * accumulated_grad + (1 - rho) * np.square(grad)
-        delta = -(np.sqrt(accumulated_delta_var + eps) * grad / np.sqrt(accumulated_grad + eps))
-        accumulated_delta_var[...] = rho * accumulated_delta_var + (1 - rho) * np.square(delta)
-        param += lr * delta
+        eg, edx = accumulated_grad, accumulated_delta_var           # E[g^2], E[dx^2]
+        x, dx = scratch(param, 2)                                   # temporaries, reused
+        np.square(grad, out=x); x *= 1 - rho                        # x = (1 - rho) g^2
+        eg *= rho; eg += x                                          # E[g^2] = rho E[g^2] + x
+        np.add(edx, eps, out=dx); np.sqrt(dx, out=dx); dx *= grad   # dx = sqrt(E[dx^2] + eps) g
+        np.add(eg, eps, out=x); np.sqrt(x, out=x)                   # x = sqrt(E[g^2] + eps)
+        dx /= x; np.negative(dx, out=dx)                            # dx = -dx / x
+        np.square(dx, out=x); x *= 1 - rho                          # x = (1 - rho) dx^2
+        edx *= rho; edx += x                                        # E[dx^2] = rho E[dx^2] + x
+        dx *= lr; param += dx                                       # p += lr dx
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

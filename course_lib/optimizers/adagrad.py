@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_non_negative
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Adagrad(Optimizer):
@@ -31,8 +32,11 @@ class Adagrad(Optimizer):
         return keras_constant(self.initial_accumulator_value, dtype)
 
     def update_step(self, grad, param, lr, accumulator):
-        accumulator += np.square(grad)                           # a += g^2
-        param -= lr * grad / np.sqrt(accumulator + self.epsilon) # p -= lr g / sqrt(a + eps)
+        a = accumulator
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.square(grad, out=x); a += x                              # a += g^2
+        np.add(a, self.epsilon, out=d); np.sqrt(d, out=d)           # d = sqrt(a + eps)
+        np.multiply(grad, lr, out=x); x /= d; param -= x            # p -= lr g / d
 
     def get_config(self):
         return {**super().get_config(),

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_betas
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Adam(Optimizer):
@@ -42,12 +43,15 @@ class Adam(Optimizer):
         alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
         m, v = momentum, velocity
-        m += (grad - m) * (1 - self.beta_1)                 # m = beta_1 m + (1 - beta_1) g
-        v += (np.square(grad) - v) * (1 - self.beta_2)      # v = beta_2 v + (1 - beta_2) g^2
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.subtract(grad, m, out=x); x *= 1 - self.beta_1; m += x   # m += (g - m)(1 - beta_1)
+        np.square(grad, out=x); x -= v; x *= 1 - self.beta_2        # x = (g^2 - v)(1 - beta_2)
+        v += x                                                      # v += x
         if self.amsgrad:
-            np.maximum(velocity_hat, v, out=velocity_hat)   # vhat = max(vhat, v)
-            v = velocity_hat
-        param -= m * alpha / (np.sqrt(v) + self.epsilon)    # p -= alpha m / (sqrt(v) + eps)
+            np.maximum(velocity_hat, v, out=velocity_hat)           # vhat = max(vhat, v)
+            v = velocity_hat                                        # (divide by sqrt(vhat))
+        np.sqrt(v, out=d); d += self.epsilon                        # d = sqrt(v) + eps
+        np.multiply(m, alpha, out=x); x /= d; param -= x            # p -= alpha m / d
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

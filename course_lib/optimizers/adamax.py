@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_betas
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Adamax(Optimizer):
@@ -29,9 +30,11 @@ class Adamax(Optimizer):
         t = param.dtype.type(self.iterations + 1)
         beta_1_power = keras_constant(self.beta_1, param.dtype) ** t
         m, u = momentum, norm
-        m += (grad - m) * (1 - self.beta_1)
-        np.maximum(self.beta_2 * u, np.abs(grad), out=u)
-        param -= lr * m / ((1 - beta_1_power) * (u + self.epsilon))
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.subtract(grad, m, out=x); x *= 1 - self.beta_1; m += x   # m += (g - m)(1 - beta_1)
+        np.abs(grad, out=x); u *= self.beta_2; np.maximum(u, x, out=u)  # u = max(beta_2 u, |g|)
+        np.add(u, self.epsilon, out=d); d *= 1 - beta_1_power       # d = (1 - beta_1^t)(u + eps)
+        np.multiply(m, lr, out=x); x /= d; param -= x               # p -= lr m / d
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_non_negative, check_number
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Ftrl(Optimizer):
@@ -54,12 +55,17 @@ class Ftrl(Optimizer):
         c = -self.learning_rate_power
         l1 = self.l1_regularization_strength
         l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
-        grad_to_use = grad + 2 * self.l2_shrinkage_regularization_strength * param
-        new_accum = accumulator + np.square(grad)
-        linear += grad_to_use - (np.power(new_accum, c) - np.power(accumulator, c)) / lr * param
-        quadratic = np.power(new_accum, c) / lr + 2 * l2
-        param[...] = (np.clip(linear, -l1, l1) - linear) / quadratic
-        accumulator[...] = new_accum
+        n, z = accumulator, linear
+        g2, x, y = scratch(param, 3)                                # temporaries, reused
+        np.multiply(param, 2 * self.l2_shrinkage_regularization_strength, out=g2)
+        g2 += grad                                                  # g' = g + 2 l2_shrinkage p
+        np.power(n, c, out=x)                                       # x = n_{t-1}^c
+        np.square(grad, out=y); n += y                              # n_t = n_{t-1} + g^2
+        np.power(n, c, out=y)                                       # y = n_t^c
+        np.subtract(y, x, out=x); x /= lr; x *= param               # x = (n_t^c - n_{t-1}^c) / lr p
+        g2 -= x; z += g2                                            # z += g' - x
+        y /= lr; y += 2 * l2                                        # q = n_t^c / lr + 2 l2'
+        np.clip(z, -l1, l1, out=x); x -= z; np.divide(x, y, out=param)  # p = (clip(z, -l1, l1) - z) / q
 
     def get_config(self):
         return {**super().get_config(), "learning_rate_power": self.learning_rate_power,

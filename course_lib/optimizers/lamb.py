@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_betas
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Lamb(Optimizer):
@@ -35,13 +36,19 @@ class Lamb(Optimizer):
         beta_1_power = keras_constant(self.beta_1, param.dtype) ** t
         beta_2_power = keras_constant(self.beta_2, param.dtype) ** t
         m, v = momentum, velocity
-        m += (grad - m) * (1 - self.beta_1)
-        v += (np.square(grad) - v) * (1 - self.beta_2)
-        update = (m / (1.0 - beta_1_power)) / (np.sqrt(v / (1.0 - beta_2_power)) + self.epsilon)
-        w_norm = np.sqrt(np.sum(np.square(param)))
-        g_norm = np.sqrt(np.sum(np.square(update)))
-        ratio = w_norm / g_norm if w_norm > 0 and g_norm > 0 else param.dtype.type(1.0)
-        param -= ratio * lr * update
+        # Temporaries, reused.  A norm adds in memory order, so each square is laid out
+        # like the array it squares (the slots are C-ordered; a parameter may not be).
+        x, d, r = scratch(m, 3)
+        np.subtract(grad, m, out=x); x *= 1 - self.beta_1; m += x   # m += (g - m)(1 - beta_1)
+        np.square(grad, out=x); x -= v; x *= 1 - self.beta_2; v += x  # v += (g^2 - v)(1 - beta_2)
+        np.divide(v, 1.0 - beta_2_power, out=d); np.sqrt(d, out=d)  # d = sqrt(v / (1 - beta_2^t))
+        d += self.epsilon                                           # d += eps
+        np.divide(m, 1.0 - beta_1_power, out=r); r /= d             # r = (m / (1 - beta_1^t)) / d
+        np.square(r, out=x); r_norm = np.sqrt(np.sum(x))            # ||r||
+        p2, = scratch(param, 1); np.square(param, out=p2)
+        p_norm = np.sqrt(np.sum(p2))                                # ||p||
+        ratio = p_norm / r_norm if p_norm > 0 and r_norm > 0 else param.dtype.type(1.0)
+        r *= ratio * lr; param -= r                                 # p -= ratio lr r
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

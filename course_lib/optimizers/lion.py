@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_fraction
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Lion(Optimizer):
@@ -30,8 +31,11 @@ class Lion(Optimizer):
         beta_1 = keras_constant(self.beta_1, param.dtype)
         beta_2 = keras_constant(self.beta_2, param.dtype)
         m = momentum
-        param -= lr * np.sign(m * beta_1 + grad * (1.0 - beta_1))
-        m[...] = m * beta_2 + grad * (1.0 - beta_2)
+        c, x = scratch(param, 2)                                    # temporaries, reused
+        np.multiply(grad, 1.0 - beta_1, out=c)                      # c = (1 - beta_1) g
+        np.multiply(m, beta_1, out=x); c += x                       # c += beta_1 m
+        np.sign(c, out=c); c *= lr; param -= c                      # p -= lr sign(c)
+        np.multiply(grad, 1.0 - beta_2, out=x); m *= beta_2; m += x  # m = beta_2 m + (1 - beta_2) g
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_betas
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class Nadam(Optimizer):
@@ -56,11 +57,14 @@ class Nadam(Optimizer):
         beta_2_power = beta_2 ** t
 
         m, v = momentum, velocity
-        m += (grad - m) * (1 - beta_1)
-        v += (np.square(grad) - v) * (1 - beta_2)
-        m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * grad / (1 - u_product_t)
-        v_hat = v / (1 - beta_2_power)
-        param -= m_hat * lr / (np.sqrt(v_hat) + self.epsilon)
+        x, y = scratch(param, 2)                                    # temporaries, reused
+        np.subtract(grad, m, out=x); x *= 1 - beta_1; m += x        # m += (g - m)(1 - beta_1)
+        np.square(grad, out=x); x -= v; x *= 1 - beta_2; v += x     # v += (g^2 - v)(1 - beta_2)
+        np.multiply(m, u_t_1, out=x); x /= 1 - u_product_t_1        # x = mu_{t+1} m / (1 - P_t mu_{t+1})
+        np.multiply(grad, 1 - u_t, out=y); y /= 1 - u_product_t     # y = (1 - mu_t) g / (1 - P_t)
+        x += y                                                      # m_hat = x + y
+        np.divide(v, 1 - beta_2_power, out=y); np.sqrt(y, out=y)    # y = sqrt(v_hat)
+        y += self.epsilon; x *= lr; x /= y; param -= x              # p -= lr m_hat / (y + eps)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_fraction, check_non_negative
 from ._base import Optimizer
+from ._blocks import scratch
 
 
 class RMSprop(Optimizer):
@@ -37,19 +38,20 @@ class RMSprop(Optimizer):
                 + (("average_gradient",) if self.centered else ()))
 
     def update_step(self, grad, param, lr, velocity, momentum=None, average_gradient=None):
-        rho = self.rho
-        velocity[...] = rho * velocity + (1 - rho) * np.square(grad)
+        rho, v, a, m = self.rho, velocity, average_gradient, momentum
+        x, d = scratch(param, 2)                                    # temporaries, reused
+        np.square(grad, out=x); x *= 1 - rho; v *= rho; v += x      # v = rho v + (1 - rho) g^2
         if self.centered:
-            average_gradient[...] = rho * average_gradient + (1 - rho) * grad
-            denominator = velocity - np.square(average_gradient) + self.epsilon
+            np.multiply(grad, 1 - rho, out=x); a *= rho; a += x     # a = rho a + (1 - rho) g
+            np.square(a, out=d); np.subtract(v, d, out=d)           # d = v - a^2
+            d += self.epsilon                                       # d += eps
         else:
-            denominator = velocity + self.epsilon
-        increment = lr * grad / np.sqrt(denominator)
-        if momentum is not None:
-            momentum[...] = self.momentum * momentum + increment
-            param -= momentum
+            np.add(v, self.epsilon, out=d)                          # d = v + eps
+        np.sqrt(d, out=d); np.multiply(grad, lr, out=x); x /= d     # x = lr g / sqrt(d)
+        if m is not None:
+            m *= self.momentum; m += x; param -= m                  # m = momentum m + x; p -= m
         else:
-            param -= increment
+            param -= x                                              # p -= x
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,

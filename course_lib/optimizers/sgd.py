@@ -1,8 +1,11 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 from __future__ import annotations
 
+import numpy as np
+
 from .._checks import check_fraction
 from ._base import Optimizer, keras_constant
+from ._blocks import scratch
 
 
 class SGD(Optimizer):
@@ -28,17 +31,18 @@ class SGD(Optimizer):
         return ("momentum",) if self.momentum != 0 else ()
 
     def update_step(self, grad, param, lr, momentum=None):
+        x, y = scratch(param, 2)                                    # temporaries, reused
+        np.multiply(grad, lr, out=x)                                # x = lr g
         if momentum is None:
-            param -= grad * lr                                  # p -= lr g
+            param -= x                                              # p -= lr g
             return
         mu = keras_constant(self.momentum, param.dtype)
         v = momentum
-        v *= mu
-        v -= grad * lr                                          # v = mu v - lr g
+        v *= mu; v -= x                                             # v = mu v - lr g
         if self.nesterov:
-            param += v * mu - grad * lr                         # p += mu v - lr g
+            np.multiply(v, mu, out=y); y -= x; param += y           # p += mu v - lr g
         else:
-            param += v                                          # p += v
+            param += v                                              # p += v
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
