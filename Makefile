@@ -13,7 +13,7 @@ SPEC_HASH := $(shell sed -n '/^\[project\]/,/^\[tool/p' pyproject.toml | sha256s
 STAMP  := $(VENV)/.installed-$(SPEC_HASH)
 PYTEST_ARGS ?=
 
-.PHONY: lab test install execute exercises workspace clean help
+.PHONY: lab test install execute exercises workspace tune-workers clean help
 
 help:
 	@echo "make lab       set up (once) and start JupyterLab at notebooks/00_start_here.ipynb"
@@ -21,6 +21,8 @@ help:
 	@echo "make test      set up (once) and run unit tests + strict nbval on every notebook"
 	@echo "make execute   re-run notebooks and store their outputs (NB=notebooks/01_....ipynb for one)"
 	@echo "make exercises regenerate learner versions in exercises/ from exercises/source/"
+	@echo "make tune-workers  N workers on one Optuna study: N=4 TRIALS=25 STUDY=course TASK=few-matter"
+	@echo "               STORAGE=journal:workspace/optuna/tuning.log (one machine) or postgresql+psycopg://..."
 
 install: $(STAMP)
 
@@ -28,7 +30,7 @@ $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "ERROR: could not create $(VENV) with $(PYTHON) (is the venv module installed?)"; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@echo "Installing the course into $(VENV) (first time only, 1-3 minutes)..."
-	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[test,hub]" \
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[test,hub,scale]" \
 	  || { echo "ERROR: pip could not install the course's dependencies (see the message above). Nothing was marked installed; fix and re-run."; exit 1; }
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null \
 	  || { echo "ERROR: could not register the Jupyter kernel."; exit 1; }
@@ -51,6 +53,17 @@ execute: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python -m course_lib.classroom.build $(if $(NB),$(NB),)
+
+# N local workers on one Optuna study (course_lib.hpo.workers); run it on several machines with one PostgreSQL URL.
+N ?= 4
+TRIALS ?= 25
+STUDY ?= course
+TASK ?= few-matter
+STORAGE ?= journal:workspace/optuna/tuning.log
+TUNE_ARGS ?=
+tune-workers: $(STAMP)
+	$(BIN)/python -m course_lib.hpo.workers --storage "$(STORAGE)" --study "$(STUDY)" --workers $(N) \
+	  --trials $(TRIALS) --task "$(TASK)" $(TUNE_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -18,10 +18,12 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``proximal``      soft-thresholding, the L1 proximal step and an ISTA Lasso (``sklearn.linear_model.Lasso``)
 - ``autoencoder``   autoencoders built with ``nn``; a linear one's subspace vs PCA's
 - ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
-                  a genetic algorithm, successive halving and Hyperband (subpackage)
+                  a genetic algorithm, successive halving and Hyperband, many workers on one Optuna
+                  study (subpackage)
+- ``logistic``      L2 logistic regression by Newton or gradient descent (``sklearn.linear_model.LogisticRegression``)
 
 Tools the lessons call
-- ``data``          the digits data set and mini-batch iteration
+- ``data``          the digits and breast-cancer sets and mini-batch iteration
 - ``training``      a plain training loop and gradient steps on a function
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
@@ -36,6 +38,7 @@ Tools the lessons call
 - ``loss_slices``   1-D and 2-D slices of any model's loss (interpolation, filter-normalized directions)
 - ``gradient_flow`` vanishing/exploding gradients: a deep MLP and its per-layer gradient norms
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
+- ``torch_check``   optimizers vs ``torch.optim``: live when PyTorch is installed, else stored results (subpackage)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)
 

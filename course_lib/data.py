@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_fraction, check_int
 
-__all__ = ["batch_indices", "load_digits", "minibatches", "num_batches", "adding_problem"]
+__all__ = ["batch_indices", "load_digits", "load_breast_cancer", "minibatches", "num_batches", "adding_problem"]
 
 
 def num_batches(num_samples: int, batch_size: int) -> int:
@@ -79,6 +79,26 @@ def load_digits(dtype="float32", standardize=True):
         std = x.std(axis=0)
         x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
     return x.astype(dtype), y.astype(np.int64)
+
+
+def load_breast_cancer(test_size=0.25, seed=0, dtype="float64"):
+    """scikit-learn's breast-cancer set (569 x 30 features, labels 0/1), split and standardized.
+
+    Returns ``X_train, X_test, y_train, y_test``: a stratified split with ``seed`` (as
+    ``sklearn.model_selection.train_test_split``), then every feature standardized with the
+    *training* mean and standard deviation (``StandardScaler`` fitted on the training part),
+    so no information from the test part leaks into training.  Nothing is downloaded.
+    """
+    from sklearn.datasets import load_breast_cancer as _sklearn_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    check_fraction("test_size", test_size, low_inclusive=False)
+    x, y = _sklearn_breast_cancer(return_X_y=True)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=test_size, random_state=seed,
+                                                        stratify=y)
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)    # the training statistics only
+    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+    return (x_train.astype(dtype), x_test.astype(dtype), y_train.astype(np.int64), y_test.astype(np.int64))
 
 
 def adding_problem(n, T, rng):

@@ -26,6 +26,7 @@ GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
+TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
 WORKFLOW = SOURCE_DIR / "10_workflow_end_to_end.ipynb"
 
 
@@ -101,6 +102,9 @@ GRID_PATCHES_REF = ("def grid_minimum(X, y, w0_values, w1_values):\n"
                     "    i, j = np.unravel_index(np.argmin(losses), (len(w0_values), len(w1_values)))\n"
                     "    return np.array([w1_values[j], w0_values[i]])\n\n"
                     "ref.grid_minimum = grid_minimum")
+# set 01: predicted gradient-descent steps from the rate at the learning rate 1/L (a recognised mistake)
+GD_STEPS_AT_ONE_OVER_L = ("def predicted_gd_steps(kappa, tolerance):\n"
+                          "    return int(np.ceil(np.log(tolerance) / np.log(1 - 1 / kappa)))")
 # set 06: expected improvement written for maximization (a recognised mistake, named by the check)
 EI_MAXIMIZING = ("def expected_improvement(mean, std, best, xi):\n    improvement = mean - best - xi\n"
                  "    safe = np.where(std > 0, std, 1.0)\n    z = improvement / safe\n"
@@ -192,7 +196,7 @@ KINDS: dict[str, Kind] = {
                                                                       "raise RuntimeError('left over')"),
                                             TOTAL, "warmup_mse_check", 2.0, "your answer cell failed: RuntimeError: left over"),
     # the answer patches `ref` in its own process: the checks, which run in the grader, never see it
-    "patches ref": Kind(with_answer("optim_grid", GRID_PATCHES_REF), 6.0, "optim_grid_check", 0.0,
+    "patches ref": Kind(with_answer("optim_grid", GRID_PATCHES_REF), 8.0, "optim_grid_check", 0.0,
                         "hidden test: a grid with different spacings", source=OPTIM, visible="0 of 3 cases passed"),
     # the hidden tests of an earlier task must not define `numerical_gradient` for a broken Task 4
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
@@ -204,6 +208,10 @@ KINDS: dict[str, Kind] = {
     "passes visible, fails hidden (06)": Kind(with_answer("hpo_log_uniform", LOG_UNIFORM_SCALAR_ONLY), 8.0,
                                               "hpo_log_uniform_check", 0.0, "hidden test: an array of 3000 draws",
                                               source=HPO, visible="all cases passed: 2 / 2 points"),
+    # set 01's prediction task: the rate of gradient descent at 1/L instead of 2/(mu + L), named by the check
+    "recognised mistake: rate at 1/L (01)": Kind(with_answer("optim_predict_steps", GD_STEPS_AT_ONE_OVER_L), 8.0,
+                                                 "optim_predict_steps_check", 0.0, "hidden test: kappa = 2.0",
+                                                 source=OPTIM, visible="recognised mistake: you used the rate 1 - 1/kappa"),
     # a mistake the check recognises and names; its hidden test then takes the task's points
     "recognised mistake (08)": Kind(with_answer("ovhd_soft", "def soft_threshold(v, threshold):\n"
                                                 "    return v - threshold * np.sign(v)"),
@@ -221,6 +229,19 @@ KINDS: dict[str, Kind] = {
                                                        "    return np.maximum(x @ kernel + bias, 0.0)"),
                                            8.0, "chmg_residual_check", 0.0, "hidden test: a random 9x6 batch", source=CHALLENGES,
                                            visible="recognised mistake: the shortcut is missing"),
+    # PyTorch's Adam for a decoupled decay: named by the check; the hidden test runs (or, without PyTorch, reads) it
+    "torch Adam for decoupled decay (09)": Kind(with_answer("tools_translate", (
+        "def optimizer_arguments(learning_rate, beta_1, beta_2, epsilon, weight_decay):\n"
+        "    return {'keras': {'learning_rate': learning_rate, 'beta_1': beta_1, 'beta_2': beta_2,\n"
+        "                      'epsilon': epsilon, 'weight_decay': weight_decay}, 'torch_class': 'Adam',\n"
+        "            'torch': {'lr': learning_rate, 'betas': [beta_1, beta_2], 'eps': epsilon,\n"
+        "                      'weight_decay': weight_decay}}")),
+        5.0, "tools_translate_check", 0.0, "hidden test: ", source=TOOLS,
+        visible="recognised mistake: torch.optim.Adam's weight_decay"),
+    "L2 coefficient twice too large (09)": Kind(with_answer("tools_l2", "def l2_from_decoupled(weight_decay, learning_rate):\n"
+                                                                        "    return weight_decay"),
+                                                6.0, "tools_l2_check", 0.0, "hidden test: other numbers", source=TOOLS,
+                                                visible="recognised mistake: 2 times too large"),
     # set 10: process checks. Evaluating on the test set many times (and choosing by it) loses the report's points
     "evaluated on the test set many times (10)": Kind(with_answer("wf_final", FINAL_REPORT_TEST_MANY_TIMES), 8.0,
                                                       "wf_final_check", 0.0, "hidden test: the test set is read exactly once",

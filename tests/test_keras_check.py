@@ -132,3 +132,25 @@ def test_compare_callback_fails_on_nan():
                               [1.0, 0.9, 0.95, 0.97])
     _fails_with_inf(result)
     assert [epoch for epoch, d in result.rows if d == math.inf] == [1, 2, 3]
+
+
+def test_known_differences_are_reported_with_both_numbers():
+    """Each registered, kept difference differs on TensorFlow as its explanation says; unknown ones fail."""
+    from course_lib.keras_check import KNOWN_DIFFERENCES, check_known_differences, known_difference
+
+    results = check_known_differences()
+    assert len(results) == len(KNOWN_DIFFERENCES) >= 2
+    for result in results:
+        assert result.as_expected and result.differs, result
+        assert "known difference" in str(result) and "ours" in str(result) and "keras" in str(result)
+    gradient = next(r for r in results if "d loss/dz" in r.difference.case)
+    np.testing.assert_allclose(gradient.ours, [[-0.820, -0.511, 1.330]], atol=5e-4)
+    np.testing.assert_allclose(gradient.keras, [[-0.910, -0.755, 0.665]], atol=5e-4)
+
+    # an entry on which Keras in fact agrees is flagged, not silently passed
+    known_difference("Example", "equal numbers", "registered by mistake")(lambda: (np.ones(2), np.ones(2)))
+    try:
+        flagged = check_known_differences()[-1]
+        assert not flagged.as_expected and "UNEXPECTED" in flagged.status
+    finally:
+        KNOWN_DIFFERENCES.pop()

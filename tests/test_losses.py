@@ -318,3 +318,63 @@ def test_bad_hyperparameters_and_weights():
         L.AsymmetricCostLoss(under_cost=-1.0)
     with pytest.raises(TypeError, match="class_weight must be a dict"):
         L.class_weight_to_sample_weight(np.array([0, 1]), [1.0, 2.0])
+
+
+# ------------------------------------------------------------------------------ kept differences (issue 20)
+def test_categorical_crossentropy_gradient_is_the_true_derivative_for_labels_not_summing_to_one():
+    """Ours: dl/dz = softmax(z)·sum(y) - y (checked by finite differences); TF's fused op: softmax(z) - y."""
+    y_true, logits = np.array([[1.0, 1.0, 0.0]]), np.array([[1.0, 2.0, 3.0]])
+    loss = L.CategoricalCrossentropy(from_logits=True)
+    z = Tensor(logits.copy(), requires_grad=True)
+    loss(y_true, z).backward()
+    softmax = np.exp(logits) / np.exp(logits).sum()
+    h = 1e-6
+    numeric = [(loss(y_true, logits + h * e) - loss(y_true, logits - h * e)) / (2 * h) for e in np.eye(3)[:, None]]
+    np.testing.assert_allclose(z.grad, softmax * y_true.sum() - y_true, atol=1e-12)
+    np.testing.assert_allclose(z.grad.ravel(), numeric, atol=1e-8)
+    np.testing.assert_allclose(z.grad, [[-0.820, -0.511, 1.330]], atol=5e-4)
+    # Keras on TensorFlow: the same value, the gradient softmax - y
+    keras_loss = keras.losses.CategoricalCrossentropy(from_logits=True, dtype="float64")
+    assert abs(float(keras_loss(y_true, logits)) - float(loss(y_true, logits))) < 1e-12
+    from course_lib.keras_check import backend_value_and_grad
+    _, (theirs,) = backend_value_and_grad(lambda p: keras_loss(y_true, p), [logits])
+    np.testing.assert_allclose(theirs, softmax - y_true, atol=1e-12)
+    # with labels that sum to 1 the two agree
+    soft = np.array([[0.2, 0.5, 0.3]])
+    z = Tensor(logits.copy(), requires_grad=True)
+    loss(soft, z).backward()
+    np.testing.assert_allclose(z.grad, softmax - soft, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", [L.CategoricalCrossentropy, L.CategoricalFocalCrossentropy])
+def test_label_smoothing_divides_by_the_size_of_the_class_axis(cls):
+    """axis=1 of a (1, 3, 2) array: 3 classes, so s/3 (Keras: s/2, the last axis's size)."""
+    y = np.zeros((1, 3, 2))
+    y[0, [0, 2], [0, 1]] = 1.0
+    logits = np.arange(6.0).reshape(1, 3, 2)
+    s = 0.3
+    smoothed = cls(from_logits=True, label_smoothing=s, axis=1)(y, logits)
+    by_hand = cls(from_logits=True, axis=1)(y * (1 - s) + s / 3, logits)
+    assert smoothed == pytest.approx(by_hand, abs=1e-12)
+    # moving the class axis to the end gives the same loss: smoothing does not depend on the layout
+    last = cls(from_logits=True, label_smoothing=s)(np.moveaxis(y, 1, -1), np.moveaxis(logits, 1, -1))
+    assert smoothed == pytest.approx(last, abs=1e-12)
+    keras_value = float(keras_loss_like(cls(from_logits=True, label_smoothing=s, axis=1), "float64")(y, logits))
+    keras_as_documented = cls(from_logits=True, axis=1)(y * (1 - s) + s / 2, logits)
+    assert keras_value == pytest.approx(keras_as_documented, abs=1e-9)
+    assert abs(keras_value - smoothed) > 0.01
+
+
+def test_sample_weight_must_match_the_per_sample_losses():
+    """One rule for every input: y_true/y_pred and sample_weight must fit after the rank fix-up."""
+    y_true, y_pred = np.ones((5, 2)), np.zeros((5, 2))
+    mse = L.MeanSquaredError()
+    with pytest.raises(ValueError, match=r"sample_weight.shape=\(5, 5\).*losses of shape \(5,\).*one weight per sample"):
+        mse(y_true, y_pred, sample_weight=np.ones((5, 5)))
+    with pytest.raises(ValueError, match=r"sample_weight.shape=\(1,\)"):
+        mse(y_true, y_pred, sample_weight=np.ones(1))
+    assert mse(y_true, y_pred, sample_weight=np.full((5, 1), 2.0)) == pytest.approx(2.0)  # (batch, 1): fixed up
+    assert mse(y_true, y_pred, sample_weight=3.0) == pytest.approx(3.0)  # a scalar scales the loss
+    # Keras broadcasts the (5, 5) weight into a 5x5 table: what we refuse
+    assert float(keras.losses.MeanSquaredError()(y_true, y_pred, sample_weight=np.arange(25.0).reshape(5, 5))) \
+        == pytest.approx(12.0)

@@ -1,7 +1,8 @@
 """course_lib.optimizers equals keras.optimizers step by step, and refuses bad input clearly.
 
-Protects: every optimizer (and its variants: momentum, Nesterov, centered, AMSGrad)
-matches its Keras 3 twin for 100 steps on scalar-like, vector, matrix and 3-D
+Protects: every optimizer (and its variants: momentum, Nesterov, centered, AMSGrad;
+Adafactor, Muon and ScheduleFreeAdamW, whose Keras twin on TensorFlow is mended, see
+keras_check.keras_twin) matches its Keras 3 twin for 100 steps on scalar-like, vector, matrix and 3-D
 parameters, to 1e-6 in float32 (Ftrl: 5e-6, see keras_check.optimizer_tolerance)
 and 1e-12 in float64, with default and with
 seeded random hyperparameters, with each clipping option and weight decay, and
@@ -44,6 +45,10 @@ VARIANTS = [
     ("lion", "lion", {}),
     ("lamb", "lamb", {}),
     ("ftrl", "ftrl", {}),
+    ("adafactor", "adafactor", {}),
+    ("muon", "muon", {}),
+    ("muon-plain", "muon", {"nesterov": False, "rms_rate": None}),
+    ("schedulefreeadamw", "schedulefreeadamw", {}),
 ]
 NAMES = sorted(optimizers.ALL)
 
@@ -73,7 +78,29 @@ def random_hyperparameters(name, rng):
                  "l2_regularization_strength": float(u(0.0, 0.05)),
                  "l2_shrinkage_regularization_strength": float(u(0.0, 0.05)),
                  "beta": float(u(0.0, 1.0))},
+        "adafactor": {"learning_rate": float(u(1e-3, 0.05)), "beta_2_decay": float(u(-1.0, -0.3)),
+                      "epsilon_2": float(10 ** u(-4, -2)), "clip_threshold": float(u(0.5, 2.0))},
+        "muon": {"learning_rate": float(u(1e-3, 0.01)), "adam_beta_1": betas["beta_1"],
+                 "adam_beta_2": betas["beta_2"], **eps, "momentum": float(u(0.5, 0.99)),
+                 "adam_lr_ratio": float(u(0.1, 1.0)), "adam_weight_decay": float(u(0.0, 0.1)),
+                 "weight_decay": float(u(0.0, 0.1)), "rms_rate": float(u(0.1, 0.3))},
+        "schedulefreeadamw": {**lr, **eps, **betas, "warmup_steps": int(rng.integers(0, 20))},
     }[name]
+
+
+def runnable_by_keras(name, kwargs, dtype):
+    """``kwargs`` with what Keras's TensorFlow backend cannot run removed: Keras's Muon
+    multiplies a float64 update by a float32 sqrt(max(n, m)) and raises TypeError
+    unless rms_rate is None (ours runs; pinned in test_optimizer_options.py)."""
+    if name == "muon" and dtype == "float64":
+        return {**kwargs, "rms_rate": None}
+    return kwargs
+
+
+def compiled_ok(name, dtype):
+    """Compare inside tf.function except ScheduleFreeAdamW in float32: TensorFlow's graph
+    rewrites change its last bits there (measured: 2.2e-6 compiled, 0 eager, 100 steps)."""
+    return not (name == "schedulefreeadamw" and dtype == "float32")
 
 
 def random_option(option, rng):
@@ -100,8 +127,9 @@ def test_matches_keras(variant, dtype, hyper):
     vid, name, fixed = variant
     rng = np.random.default_rng(_seed(vid, dtype))
     kwargs = {**(random_hyperparameters(name, rng) if hyper == "random" else {}), **fixed}
-    ours = optimizers.get(name, **kwargs)
-    _check(compare_optimizer(ours, dtype=dtype, seed=_seed(vid), compiled=True), dtype)
+    ours = optimizers.get(name, **runnable_by_keras(name, kwargs, dtype))
+    _check(compare_optimizer(ours, dtype=dtype, seed=_seed(vid), compiled=compiled_ok(name, dtype)),
+           dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -110,9 +138,10 @@ def test_matches_keras(variant, dtype, hyper):
 def test_common_options_match_keras(name, option, dtype):
     """Clipping (Keras's formulas and order) and decoupled weight decay, on random hyperparameters."""
     rng = np.random.default_rng(_seed(name, option, dtype))
-    kwargs = {**random_hyperparameters(name, rng), **random_option(option, rng)}
+    kwargs = runnable_by_keras(name, {**random_hyperparameters(name, rng),
+                                      **random_option(option, rng)}, dtype)
     _check(compare_optimizer(optimizers.get(name, **kwargs), dtype=dtype, seed=_seed(name),
-                             compiled=True), dtype)
+                             compiled=compiled_ok(name, dtype)), dtype)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -123,7 +152,7 @@ def test_matches_keras_eager(name):
     """
     dtype = "float64"
     rng = np.random.default_rng(_seed("eager", name, dtype))
-    ours = optimizers.get(name, **random_hyperparameters(name, rng))
+    ours = optimizers.get(name, **runnable_by_keras(name, random_hyperparameters(name, rng), dtype))
     _check(compare_optimizer(ours, dtype=dtype, seed=3), dtype)
 
 
@@ -408,7 +437,11 @@ def test_get_and_config():
     clone = type(opt)(**opt.get_config())
     assert clone.get_config() == opt.get_config()
     assert set(optimizers.ALL) == {"sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
-                                   "adamax", "nadam", "lion", "lamb", "ftrl"}
+                                   "adamax", "nadam", "lion", "lamb", "ftrl", "adafactor",
+                                   "muon", "schedulefreeadamw"}
+    for name, cls in optimizers.ALL.items():    # every optimizer round-trips its config
+        opt = cls(**cls().get_config())
+        assert opt.get_config() == cls().get_config(), name
 
 
 # ----------------------------------------------------------------- bad input

@@ -91,7 +91,25 @@ def _compare(got: Any, expected: Any, rtol: float, atol: float, where: str = "")
     if isinstance(expected, (tuple, list)):
         _compare_sequence(got, expected, rtol, atol, prefix)
         return
+    if isinstance(expected, str):
+        if got != expected:
+            raise _Mismatch(f"{prefix}expected {expected!r}, got {_short(got)}")
+        return
+    if isinstance(expected, dict):
+        _compare_dict(got, expected, rtol, atol, prefix)
+        return
     _compare_numbers(got, expected, rtol, atol, prefix)
+
+
+def _compare_dict(got: Any, expected: dict, rtol: float, atol: float, prefix: str) -> None:
+    """The same keys (named when missing or extra), then each value compared."""
+    if not isinstance(got, dict):
+        raise _Mismatch(f"{prefix}expected a dict with keys {sorted(expected)}, got {_short(got)}")
+    missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+    if missing or extra:
+        raise _Mismatch(f"{prefix}keys differ: missing {missing}, unexpected {extra}")
+    for key in expected:
+        _compare(got[key], expected[key], rtol, atol, where=f"{prefix}[{key!r}]".rstrip(": "))
 
 
 def _compare_sequence(got: Any, expected: Any, rtol: float, atol: float, prefix: str) -> None:

@@ -10,6 +10,7 @@
 - ``halving``      successive halving (sklearn's HalvingRandomSearchCV rungs) and Hyperband
 - ``objectives``   a synthetic objective where few hyperparameters matter; an MLP on the digits
 - ``libraries``    the same spaces in Optuna and Hyperopt (run_optuna, run_hyperopt)
+- ``workers``      many processes on one Optuna study (journal file, PostgreSQL): run_workers, make tune-workers
 - ``experiments``, ``plotting``   notebook 06's races over seeds and their figures
 
 Every searcher minimizes ``objective(params) -> float`` and takes a scikit-learn-like ``random_state``.

@@ -5,6 +5,10 @@
 ``hp`` vocabulary (``hp.loguniform`` takes the *natural logs* of the bounds).  ``run_optuna`` and
 ``run_hyperopt`` run a search and return a :class:`~course_lib.hpo.history.History`, so their
 best-so-far curves sit next to ours.  Both libraries are imported when called.
+
+``run_optuna`` keeps its study in memory unless it is given a ``study`` or a ``storage``: an Optuna storage
+URL (``sqlite:///...``, ``postgresql+psycopg://...``, ``journal:PATH``) or storage object, which several
+processes can share (:mod:`course_lib.hpo.workers` starts them).
 """
 from __future__ import annotations
 
@@ -32,18 +36,32 @@ def optuna_params(trial, space: Space) -> dict:
     return params
 
 
-def run_optuna(objective, space: Space, n_trials, sampler=None, study=None) -> History:
-    """Minimize ``objective(params)`` with an Optuna study (in memory unless ``study`` is given)."""
+def run_optuna(objective, space: Space, n_trials, sampler=None, study=None, storage=None,
+               study_name=None, user_attrs=None) -> History:
+    """Minimize ``objective(params)`` with an Optuna study; return this process's trials as a History.
+
+    The study is, in this order: ``study`` if given; else the study ``study_name`` in ``storage`` (a URL or
+    an Optuna storage; created if missing, joined if another process made it); else a new in-memory study.
+    ``user_attrs`` (e.g. ``{"worker": "w0"}``) are set on each trial when it starts, so a shared study
+    says who ran what.
+    """
     import optuna
 
     n_trials = check_int("n_trials", n_trials)
     history = History()
 
     def wrapped(trial):
+        for key, value in (user_attrs or {}).items():
+            trial.set_user_attr(key, value)
         recorded = history.evaluate(objective, optuna_params(trial, space))
         return recorded.value  # NaN: Optuna marks the trial failed too, and goes on
 
-    study = study or optuna.create_study(direction="minimize", sampler=sampler)
+    if study is None:
+        if storage is not None:
+            from .workers import make_storage  # a URL names SQLite, PostgreSQL or a journal file
+            storage = make_storage(storage) if isinstance(storage, str) else storage
+        study = optuna.create_study(study_name=study_name, storage=storage, direction="minimize",
+                                    sampler=sampler, load_if_exists=True)
     study.optimize(wrapped, n_trials=n_trials)
     return history
 

@@ -11,8 +11,14 @@ where one is visible.
 Each ``compare_*`` function runs one of our objects and its Keras twin on the
 same inputs and returns a :class:`Comparison`: a small table of
 (step, max abs difference) that notebooks display and tests assert on.
+
+Where the course keeps a result Keras does not give (Keras arguably wrong or undefined),
+the case is registered in ``KNOWN_DIFFERENCES`` (:mod:`._known`) with its explanation;
+:func:`check_known_differences` computes both numbers for each.
 """
 from ._table import Comparison, absdiff, magnitude
+from ._known import (KNOWN_DIFFERENCES, KnownDifference, KnownDifferenceResult, check_known_differences,
+                     known_difference)
 from ._autodiff import backend_value_and_grad, compare_gradients
 from ._losses import compare_loss, keras_loss_like
 from ._callbacks import compare_callback, run_callback, run_keras_callback
@@ -26,4 +32,6 @@ __all__ = ["Comparison", "absdiff", "magnitude", "backend_value_and_grad", "comp
            "compare_callback", "run_callback", "run_keras_callback",
            "compare_optimizer", "keras_twin", "TOLERANCE", "optimizer_tolerance",
            "compare_training", "compare_batchnorm", "keras_model_like",
-           "compare_layer_gradient_norms", "keras_deep_mlp_like", "keras_kernel_gradients"]
+           "compare_layer_gradient_norms", "keras_deep_mlp_like", "keras_kernel_gradients",
+           "KNOWN_DIFFERENCES", "KnownDifference", "KnownDifferenceResult", "known_difference",
+           "check_known_differences"]

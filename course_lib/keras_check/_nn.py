@@ -10,6 +10,12 @@ from ._table import Comparison, absdiff
 TRAINING_OPTIMIZERS = {
     "sgd": ("SGD", {"learning_rate": 0.01, "momentum": 0.9}),
     "adam": ("Adam", {"learning_rate": 0.001}),
+    "adafactor": ("Adafactor", {"learning_rate": 0.01}),
+    "muon": ("Muon", {"learning_rate": 0.01}),
+    "schedulefreeadamw": ("ScheduleFreeAdamW", {"learning_rate": 0.0025}),
+    "adam-ema-accumulation": ("Adam", {"learning_rate": 0.001, "use_ema": True,
+                                       "ema_overwrite_frequency": 5,
+                                       "gradient_accumulation_steps": 2}),
 }
 
 
@@ -37,8 +43,9 @@ def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="f
     Both models start from the same weights (ours, copied into Keras with
     ``set_weights``) and see the same batches (one fixed permutation of the data,
     no shuffling).  Each step is one ``train_on_batch`` on both sides, with the loss
-    ``sparse_categorical_crossentropy`` and ``optimizer`` = ``"sgd"`` (SGD,
-    lr=0.01, momentum=0.9) or ``"adam"`` (Adam, lr=0.001).  Row k of the result is
+    ``sparse_categorical_crossentropy`` and ``optimizer`` one of TRAINING_OPTIMIZERS
+    (e.g. ``"sgd"``: SGD, lr=0.01, momentum=0.9; ``"muon"``: Muon on the weight
+    matrices, AdamW on the biases), the Keras side built by ``keras_twin``.  Row k of the result is
     |loss_ours(k) - loss_keras(k)|; the last row (step = ``steps``) is the max abs
     difference of the weights after training.
 
@@ -50,6 +57,7 @@ def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="f
     import keras
 
     from .. import losses, nn, optimizers
+    from ._optimizers import keras_twin
 
     if optimizer not in TRAINING_OPTIMIZERS:
         raise ValueError(f"`optimizer` must be one of {sorted(TRAINING_OPTIMIZERS)}. Received: {optimizer!r}")
@@ -60,7 +68,7 @@ def compare_training(optimizer="adam", steps=50, batch_size=32, seed=0, dtype="f
     ours = nn.mlp(seed=seed, dtype=dtype)
     theirs = keras_model_like(ours)
     ours.compile(getattr(optimizers, class_name)(**kwargs), losses.SparseCategoricalCrossentropy())
-    theirs.compile(getattr(keras.optimizers, class_name)(**kwargs),
+    theirs.compile(keras_twin(getattr(optimizers, class_name)(**kwargs)),
                    keras.losses.SparseCategoricalCrossentropy())
 
     rows = []

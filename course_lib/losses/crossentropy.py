@@ -55,7 +55,14 @@ def _smooth_binary(y_true, label_smoothing):
 
 
 def _smooth_categorical(y_true, label_smoothing, axis):
-    """Spread mass s over the K classes:  y <- y (1 - s) + s / K."""
+    """Spread mass s over the K classes:  y <- y (1 - s) + s / K,  K = y_true.shape[axis].
+
+    K is the number of classes, i.e. the size of the class axis ``axis``.  Keras divides
+    by the size of the *last* axis whatever ``axis`` is (``ops.shape(y_true)[-1]``), so
+    with ``axis != -1`` its smoothed labels no longer sum to 1 over the classes.  We keep
+    the size of ``axis`` (the smoothed row then sums to 1, as label smoothing is defined);
+    the difference is registered in ``course_lib.keras_check.KNOWN_DIFFERENCES``.
+    """
     if label_smoothing:
         k = const(y_true.shape[axis], y_true)  # Keras divides in the loss dtype
         return y_true * (1.0 - label_smoothing) + const(label_smoothing, y_true) / k
@@ -111,6 +118,21 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
     ``from_logits=True``: log p = log_softmax(z) (stable).  Otherwise p is renormalised
     to sum to 1 and clipped to [eps, 1 - eps].
+
+    The gradient with logits is the true derivative,
+
+        dl/dz_k = p_k * sum_j y_j - y_k,
+
+    which is the familiar softmax - y only when each label row sums to 1.  TensorFlow's
+    fused ``softmax_cross_entropy_with_logits`` (what Keras calls on that backend) returns
+    softmax - y for every label row: same loss value, a different gradient when the labels
+    do not sum to 1 (e.g. y = [1, 1, 0], z = [1, 2, 3]: ours [-0.820, -0.511, 1.330], TF's
+    [-0.910, -0.755, 0.665]).  JAX and PyTorch backends differentiate the formula and agree
+    with us.  We keep the true derivative; ``keras_check.KNOWN_DIFFERENCES`` reports both.
+
+    ``label_smoothing`` divides by the size of ``axis`` (the number of classes); Keras
+    divides by the size of the last axis, which differs when ``axis != -1``
+    (see :func:`_smooth_categorical`).
     """
     check_fraction("label_smoothing", label_smoothing, high_inclusive=True)
     y_true, y_pred = same_shape(y_true, y_pred)
@@ -129,7 +151,8 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
 
     p is softmax(z) when from_logits, then renormalised and clipped to [eps, 1 - eps].
     ``alpha`` may be a number or one weight per class.  Mirrors
-    keras.losses.categorical_focal_crossentropy.
+    keras.losses.categorical_focal_crossentropy, except that ``label_smoothing`` divides
+    by the size of ``axis`` (Keras: of the last axis; see :func:`_smooth_categorical`).
     """
     check_fraction("label_smoothing", label_smoothing, high_inclusive=True)
     y_true, y_pred = same_shape(y_true, y_pred)
@@ -217,6 +240,8 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         L   = reduction_i(w_i l_i)
 
     ``from_logits=True``: log p = log_softmax(z).  Labels are one-hot (or soft) rows.
+    Two known, kept differences from Keras on TensorFlow (the gradient for label rows that
+    do not sum to 1; label smoothing along ``axis != -1``): see :func:`categorical_crossentropy`.
     """
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,

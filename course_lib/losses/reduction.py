@@ -14,7 +14,7 @@ from .._checks import check_choice
 from ..autodiff import Tensor, array_of
 from ._inputs import squeeze_or_expand_to_same_rank, to_tensor
 
-__all__ = ["REDUCTIONS", "reduce_weighted_values", "class_weight_to_sample_weight"]
+__all__ = ["REDUCTIONS", "reduce_weighted_values", "check_sample_weight", "class_weight_to_sample_weight"]
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -28,15 +28,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     values = values if isinstance(values, Tensor) else Tensor(values)
     weight_sum = None
     if sample_weight is not None:
-        sw = to_tensor(sample_weight, "sample_weight", dtype=values.dtype)
-        values, sw = squeeze_or_expand_to_same_rank(values, sw)
-        try:
-            np.broadcast_shapes(values.shape, sw.shape)
-        except ValueError:
-            raise ValueError(
-                f"sample_weight.shape={np.shape(array_of(sample_weight))} does not fit the per-sample "
-                f"losses of shape {values.shape}; expected one weight per sample."
-            ) from None
+        values, sw = check_sample_weight(sample_weight, values)
         values = values * sw
         weight_sum = np.sum(sw.data)
     if reduction in (None, "none") or values.shape in ((), (0,)):
@@ -47,6 +39,30 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     divisor = weight_sum if reduction == "mean_with_sample_weight" and weight_sum is not None else values.size
     divisor = np.asarray(divisor, dtype=values.dtype)
     return loss / divisor if divisor != 0 else loss * 0  # divide_no_nan, as Keras
+
+
+def check_sample_weight(sample_weight, values):
+    """``(values, sample_weight)`` as Tensors of one shape after Keras's rank fix-up, or a clear error.
+
+    One rule for every input of a loss: shapes must agree after Keras's rank fix-up
+    (``(batch,)`` next to ``(batch, 1)`` is fine), exactly as ``y_true`` and ``y_pred``
+    must.  A scalar weight scales the whole loss (as documented for Keras).
+    Keras itself broadcasts any compatible shape: a (5, 5) weight for 5 per-sample
+    losses silently turns the loss into a (5, 5) table whose reduction divides by 25.
+    We refuse it instead: such a weight is almost always a transposed or wrongly
+    stacked array, and the silent result is a loss 5 times too large or small.
+    """
+    sw = to_tensor(sample_weight, "sample_weight", dtype=values.dtype)
+    if sw.shape == ():
+        return values, sw
+    fixed_values, sw = squeeze_or_expand_to_same_rank(values, sw)
+    if sw.shape != fixed_values.shape:
+        raise ValueError(
+            f"sample_weight.shape={np.shape(array_of(sample_weight))} does not match the per-sample "
+            f"losses of shape {values.shape}; expected one weight per sample (shape {values.shape}) "
+            "or a single number."
+        )
+    return fixed_values, sw
 
 
 def class_weight_to_sample_weight(y, class_weight, dtype=np.float32):

@@ -16,22 +16,27 @@ from __future__ import annotations
 
 from ._base import NonFiniteGradientError, Optimizer, keras_constant
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .ftrl import Ftrl
 from .lamb import Lamb
 from .lion import Lion
+from .muon import Muon
 from .nadam import Nadam
 from .rmsprop import RMSprop
+from .schedule_free_adamw import ScheduleFreeAdamW
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax",
-           "Nadam", "Lion", "Lamb", "Ftrl", "get", "keras_constant", "ALL", "NonFiniteGradientError"]
+           "Nadam", "Lion", "Lamb", "Ftrl", "Adafactor", "Muon", "ScheduleFreeAdamW", "get",
+           "keras_constant", "ALL", "NonFiniteGradientError"]
 
 #: Every optimizer, by its lower-case name (the names ``keras.optimizers.get`` takes).
 ALL = {cls.__name__.lower(): cls for cls in
-       (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, Nadam, Lion, Lamb, Ftrl)}
+       (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, Nadam, Lion, Lamb, Ftrl,
+        Adafactor, Muon, ScheduleFreeAdamW)}
 
 
 def get(identifier, **kwargs) -> Optimizer:

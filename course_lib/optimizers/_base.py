@@ -4,15 +4,21 @@ Mirrors ``keras.optimizers.Optimizer`` (Keras 3).  One call of
 ``apply(grads, params)`` is one training step::
 
     1. check the inputs (counts, shapes, float dtypes, no NaN/inf gradient)
-    2. clip the gradients      (clipnorm | global_clipnorm | clipvalue)
-    3. weight decay            p <- p - p * weight_decay * lr
-    4. the optimizer's rule    update_step(grad, param, lr, **slots)
+    2. gradient accumulation   (if gradient_accumulation_steps = n: add g to the
+                               accumulator and stop here, except every n-th call,
+                               which goes on with g <- (g + accumulator) / n)
+    3. clip the gradients      (clipnorm | global_clipnorm | clipvalue)
+    4. weight decay            p <- p - p * weight_decay * lr
+    5. the optimizer's rule    update_step(grad, param, lr, **slots)
                                (big arrays: in cache-sized blocks, shared among
                                threads, see :mod:`._blocks`)
-    5. iterations <- iterations + 1
+    6. EMA (if use_ema)        average <- mu average + (1 - mu) p, and every
+                               ema_overwrite_frequency-th step p <- average
+    7. one more call counted   (``iterations`` counts the updates: calls // n)
 
 ``lr`` is the learning rate at the current iteration: a float, or a schedule
-``lr(step)`` evaluated at ``step = iterations`` (0 on the first step).
+``lr(step)`` evaluated at ``step`` = the number of earlier calls (0 on the first
+step; with gradient accumulation Keras's schedules count calls, not updates).
 
 Two details make us agree with Keras to the last bit rather than "roughly":
 
@@ -30,7 +36,8 @@ import math
 
 import numpy as np
 
-from .._checks import check_non_negative, check_number, check_optional_positive
+from .._checks import (check_fraction, check_int, check_non_negative, check_number,
+                       check_optional_positive)
 from . import _blocks
 
 __all__ = ["Optimizer", "NonFiniteGradientError", "keras_constant"]
@@ -67,6 +74,21 @@ class Optimizer:
             ``g_i <- g_i * clipnorm * min(1/||G||, 1/clipnorm)``, ``||G||^2 = sum_i ||g_i||^2``.
         clipvalue: clip each element to ``[-clipvalue, clipvalue]``.
         At most one of the three clipping options may be set.
+        use_ema: keep an exponential moving average of every parameter
+            (``averages``, one array per parameter) after each call:
+            ``average <- mu average + (1 - mu) p`` with ``mu = ema_momentum``, except
+            ``mu = 0`` while ``iterations == 0`` (the average starts at the parameter).
+        ema_momentum: float in [0, 1], default 0.99.
+        ema_overwrite_frequency: None or int >= 1: when
+            ``(iterations + 1) % ema_overwrite_frequency == 0`` after a call's EMA
+            update, the parameters are overwritten by their averages.  None: never
+            during training; call ``finalize_variable_values(params)`` at the end
+            (Keras's ``fit`` does it after the last epoch).
+        gradient_accumulation_steps: None or int >= 2: the parameters change only
+            every n-th call, with the mean of the last n gradients (a batch n times
+            bigger, in memory for one).  ``iterations`` (the ``t`` of Adam's bias
+            correction, the EMA's counter) counts those updates, ``calls // n``; a
+            learning-rate schedule sees the calls, as Keras's do.
 
     Gradients containing NaN or inf are refused: ``apply`` raises
     :class:`NonFiniteGradientError` (a ValueError) naming the parameter index
@@ -84,7 +106,8 @@ class Optimizer:
     elementwise = True
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None,
-                 clipvalue=None, global_clipnorm=None, name=None):
+                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, gradient_accumulation_steps=None, name=None):
         self.learning_rate = learning_rate
         if weight_decay is not None:
             check_non_negative("weight_decay", weight_decay)
@@ -100,10 +123,31 @@ class Optimizer:
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
+        self.use_ema = bool(use_ema)
+        self.ema_momentum = check_fraction("ema_momentum", ema_momentum, high_inclusive=True)
+        self.ema_overwrite_frequency = (None if ema_overwrite_frequency is None else
+                                        check_int("ema_overwrite_frequency", ema_overwrite_frequency))
+        self.gradient_accumulation_steps = (
+            None if gradient_accumulation_steps is None else
+            check_int("gradient_accumulation_steps", gradient_accumulation_steps, minimum=2))
         self.name = name or type(self).__name__.lower()
-        self.iterations = 0
+        self._calls = 0           # Keras's ``_iterations``: every call of apply
         self.built = False
         self.slots: list[dict[str, np.ndarray]] = []
+        self.averages: list[np.ndarray] = []                  # use_ema: Keras's "average" slots
+        self.accumulated_gradients: list[np.ndarray] = []     # Keras's "gradient_accumulator"
+
+    # ----- the step counter --------------------------------------------------
+    @property
+    def iterations(self) -> int:
+        """Updates made so far: the calls of ``apply``, divided by
+        ``gradient_accumulation_steps`` (rounded down) when it is set.  Keras's ``iterations``."""
+        return self._calls // (self.gradient_accumulation_steps or 1)
+
+    @iterations.setter
+    def iterations(self, value):
+        # Restarting from step t (a reference answer, a resumed run): as many calls as updates.
+        self._calls = check_int("iterations", value, minimum=0) * (self.gradient_accumulation_steps or 1)
 
     # ----- learning rate ---------------------------------------------------
     @property
@@ -127,10 +171,10 @@ class Optimizer:
         """The learning rate used by the next step: ``schedule(iterations)`` or the float."""
         lr = self._learning_rate
         if callable(lr):
-            lr = float(lr(self.iterations))
+            lr = float(lr(self._calls))      # Keras: schedule(_iterations), the calls
             if not (lr >= 0 and math.isfinite(lr)):
                 raise ValueError(f"The learning-rate schedule returned {lr} at step "
-                                 f"{self.iterations}; expected a finite float >= 0")
+                                 f"{self._calls}; expected a finite float >= 0")
         return float(np.float32(lr))
 
     # ----- state -----------------------------------------------------------
@@ -138,13 +182,24 @@ class Optimizer:
         """Starting value of slot ``name`` (0 unless a subclass says otherwise)."""
         return 0.0
 
+    def build_slots(self, param) -> dict:
+        """The slots of one parameter: ``{name: array}``.  By default one array shaped like
+        ``param`` per name in ``slot_names``, filled with ``initial_slot_value``; a rule
+        whose state has other shapes (Adafactor's row and column statistics) or differs
+        between parameters (Muon) overrides this."""
+        return {name: np.full(param.shape, self.initial_slot_value(name, param.dtype), param.dtype)
+                for name in self.slot_names}
+
     def build(self, params):
-        """Create the slots (zeros unless ``initial_slot_value`` says otherwise) for ``params``."""
+        """Create the slots (:meth:`build_slots`) for ``params``, and the EMA and
+        gradient-accumulation arrays (zeros, as Keras's) when those options are on."""
         params = list(params)
         for i, p in enumerate(params):
             _check_param(i, p)
-        self.slots = [{name: np.full(p.shape, self.initial_slot_value(name, p.dtype), p.dtype)
-                       for name in self.slot_names} for p in params]
+        self.slots = [self.build_slots(p) for p in params]
+        self.averages = [np.zeros_like(p) for p in params] if self.use_ema else []
+        self.accumulated_gradients = ([np.zeros_like(p) for p in params]
+                                      if self.gradient_accumulation_steps else [])
         self._shapes = [(p.shape, p.dtype) for p in params]
         self.built = True
 
@@ -158,6 +213,23 @@ class Optimizer:
         if not self.built:
             self.build(params)
         grads = self._check_inputs(grads, params)
+        n = self.gradient_accumulation_steps
+        if not n:
+            self._step(grads, params)
+        elif (self._calls + 1) % n:                     # not an update: remember g
+            for acc, g in zip(self.accumulated_gradients, grads):
+                acc += g                                            # acc <- acc + g
+        else:                                           # every n-th call: the mean gradient
+            mean = [(g + acc) / n for g, acc in zip(grads, self.accumulated_gradients)]
+            self._step(mean, params)                                # g <- (g + acc) / n
+            for acc in self.accumulated_gradients:
+                acc[...] = 0                                        # acc <- 0
+        if self.use_ema:
+            self._update_averages(params)
+        self._calls += 1
+
+    def _step(self, grads, params):
+        """Clip, decay and update (steps 3-5 above)."""
         grads = self.clip_gradients(grads)
         self.before_step(params)
         lr = self.current_learning_rate
@@ -166,14 +238,42 @@ class Optimizer:
             pieces += _blocks.pieces(grad, param, param.dtype.type(lr), slots, self.elementwise)
         _blocks.run_shared(self._decay_and_step, pieces, [args[1].size for args in pieces],
                            key=type(self))
-        self.iterations += 1
+
+    def _update_averages(self, params):
+        """Keras's EMA, after every call (accumulating ones too), then the overwrite."""
+        for average, param in zip(self.averages, params):
+            dtype = param.dtype.type
+            mu = dtype(self.iterations != 0) * self.ema_momentum  # mu = 0 until the first update
+            x, = _blocks.scratch(param, 1)
+            average *= mu                                           # a <- mu a
+            np.multiply(param, 1 - mu, out=x); average += x         # a <- a + (1 - mu) p
+        freq = self.ema_overwrite_frequency
+        if freq and (self.iterations + 1) % freq == 0:
+            self.finalize_variable_values(params)
+
+    def finalize_variable_values(self, params):
+        """With ``use_ema``: overwrite ``params`` (in place) with their moving averages.
+        Mirrors Keras's method of that name (``fit`` calls it after the last epoch)."""
+        if not self.use_ema:
+            return
+        params = list(params)
+        if len(params) != len(self.averages):
+            raise ValueError(f"`params` has {len(params)} arrays; the optimizer keeps "
+                             f"{len(self.averages)} averages")
+        for param, average in zip(params, self.averages):
+            param[...] = average
 
     def before_step(self, params):
         """Hook for state shared by all parameters (Nadam's running product)."""
 
+    def weight_decay_for(self, slots):
+        """The weight decay of the parameter owning ``slots`` (Muon's differs by kind)."""
+        return self.weight_decay
+
     def _decay_and_step(self, grad, param, lr, slots):
-        if self.weight_decay is not None:
-            wd = keras_constant(self.weight_decay, param.dtype)
+        weight_decay = self.weight_decay_for(slots)
+        if weight_decay is not None:
+            wd = keras_constant(weight_decay, param.dtype)
             x, = _blocks.scratch(param, 1)                          # a temporary, reused
             np.multiply(param, wd, out=x); x *= lr; param -= x      # p -= p wd lr (Keras's order)
         self.update_step(grad, param, lr, **slots)
@@ -236,10 +336,17 @@ class Optimizer:
         """Hyperparameters as keyword arguments (Keras's names): ``type(opt)(**opt.get_config())``."""
         return {"learning_rate": self._learning_rate, "weight_decay": self.weight_decay,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
-                "global_clipnorm": self.global_clipnorm}
+                "global_clipnorm": self.global_clipnorm, "use_ema": self.use_ema,
+                "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
+
+    #: Options left out of repr while they have these (Keras's default) values.
+    _QUIET = {"use_ema": False, "ema_momentum": 0.99}
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if v is not None)
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items()
+                         if v is not None and self._QUIET.get(k, object()) != v)
         return f"{type(self).__name__}({args})"
 
 

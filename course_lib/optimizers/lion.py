@@ -17,6 +17,12 @@ class Lion(Optimizer):
 
     Defaults as Keras: learning_rate=0.001, beta_1=0.9, beta_2=0.99.  beta_1 must be
     > 0 (beta_1 = 0 is signSGD).
+
+    Known difference with Keras (kept): in float32 with ``clipnorm`` on big arrays,
+    numpy and TensorFlow sum the gradient's norm in different orders, so the clipped
+    gradient can differ by 1 ulp; where ``beta_1 m + (1 - beta_1) g`` is ~0, sign()
+    then differs and the element ends up lr or 2 lr away from Keras's.  Neither
+    order is more correct; ``keras_check.check_known_differences()`` shows both numbers.
     """
 
     slot_names = ("momentum",)

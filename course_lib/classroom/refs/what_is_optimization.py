@@ -64,3 +64,51 @@ LSTSQ_CASES = [
     (_X2, _y2),
     (_X3, _y3),
 ]
+
+
+# ----------------------------------------------------------------- Task 5: predict, then run
+def gd_steps_by_running(kappa, tolerance):
+    """Steps gradient descent needs on J = (x1^2 + kappa x2^2)/2, measured by running it.
+
+    Start (1, 1), learning rate 2 / (mu + L) = 2 / (1 + kappa) (course_lib's SGD through
+    :func:`course_lib.training.minimize`); the answer is the first step k with
+    ||theta_k|| <= tolerance * ||theta_0||.  Theory: ||theta_k|| = rho^k ||theta_0|| with
+    rho = (kappa - 1) / (kappa + 1), so k = ceil(log(tolerance) / log(rho)).
+    """
+    from course_lib import optimizers
+    from course_lib.training import minimize
+
+    curvatures = np.array([1.0, float(kappa)])
+    start = np.ones(2)
+    steps = int(np.ceil(np.log(tolerance) / np.log((kappa - 1) / (kappa + 1)))) + 5
+    path = minimize(lambda t: 0.5 * (curvatures * t * t).sum(), start,
+                    optimizers.SGD(learning_rate=2 / (1 + kappa)), steps=steps)
+    distances = np.linalg.norm(path.points, axis=1)
+    return int(np.argmax(distances <= tolerance * distances[0]))
+
+
+def predicted_gd_steps(kappa, tolerance):
+    """k = ceil(log(tolerance) / log((kappa - 1) / (kappa + 1))): the prediction, without running anything."""
+    return int(np.ceil(np.log(tolerance) / np.log((kappa - 1) / (kappa + 1))))
+
+
+def mistake_rate_at_one_over_l(kappa, tolerance):
+    """Uses 1 - 1/kappa, gradient descent's rate at the learning rate 1/L, not at 2/(mu + L)."""
+    return int(np.ceil(np.log(tolerance) / np.log(1 - 1 / kappa)))
+
+
+def mistake_rounded_down(kappa, tolerance):
+    """Rounds the number of steps down: after floor(...) steps the error is still above the tolerance."""
+    return int(np.floor(np.log(tolerance) / np.log((kappa - 1) / (kappa + 1))))
+
+
+GD_STEPS_MISTAKES = [
+    (mistake_rate_at_one_over_l, "you used the rate 1 - 1/kappa, which belongs to the learning rate 1/L; "
+                                 "at 2/(mu + L) both directions shrink by the same, smaller factor"),
+    (mistake_rounded_down, "you rounded down: after that many steps the error is still just above the tolerance"),
+]
+GD_STEPS_CASES = [
+    Case(3.0, 1e-3, label="kappa = 3: rho = 1/2"),
+    Case(10.0, 1e-6, label="kappa = 10"),
+    Case(100.0, 1e-4, label="a narrow valley, kappa = 100"),
+]
