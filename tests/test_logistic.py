@@ -71,3 +71,23 @@ def test_breast_cancer_split_is_standardized_with_training_statistics():
     np.testing.assert_allclose(X_TRAIN.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(X_TRAIN.std(axis=0), 1, atol=1e-12)
     assert np.max(np.abs(X_TEST.mean(axis=0))) > 1e-3                # the test part is not re-centred
+
+
+def test_train_with_optimizer_reaches_the_convex_optimum_and_checks_its_input():
+    """SGD on batches of n rows (drawn with replacement) goes down to scikit-learn's unpenalized optimum."""
+    from course_lib import optimizers
+    from course_lib.logistic import train_with_optimizer
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    t = (X @ np.array([1.0, -2.0, 0.5]) + 1.5 * rng.normal(size=200) > 0).astype(float)
+    start = float(np.log(2))                                   # the loss at w = 0, b = 0
+    few = train_with_optimizer(optimizers.SGD(0.5), X, t, steps=5, batch_size=200)
+    many = train_with_optimizer(optimizers.SGD(0.5), X, t, steps=2000, batch_size=200)
+    assert many < few < start
+    best = SkLogisticRegression(penalty=None, tol=1e-10, max_iter=1000).fit(X, t)
+    z = X @ best.coef_[0] + best.intercept_[0]
+    assert many - float(np.mean(np.logaddexp(0, z) - t * z)) < 1e-3
+    again = train_with_optimizer(optimizers.SGD(0.5), X, t, steps=5, batch_size=200)
+    assert again == few                                        # seeded
+    with pytest.raises(ValueError, match="one label per row"):
+        train_with_optimizer(optimizers.SGD(0.5), X, t[:-1])
