@@ -11,7 +11,7 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``losses``        loss functions (``keras.losses``)
 - ``optimizers``    optimizers, one per file (``keras.optimizers``)
 - ``schedules``     learning-rate schedules (``keras.optimizers.schedules``), plus cyclical and one-cycle
-- ``callbacks``     ReduceLROnPlateau, EarlyStopping (``keras.callbacks``)
+- ``callbacks``     ReduceLROnPlateau, EarlyStopping, CSVLogger (``keras.callbacks``)
 - ``initializers``, ``regularizers``   starting weights and weight penalties
 - ``nn``, ``rnn``   layers and a Sequential model with ``fit``; a simple recurrent layer
 - ``pca``           principal component analysis by centring + SVD (``sklearn.decomposition.PCA``)
@@ -29,6 +29,9 @@ Tools the lessons call
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
 - ``lr_finder``     the learning-rate range test
+- ``workflow``      one stratified train / validation / test split, standardization, a small MLP (notebook 10)
+- ``repro``         seeding everything, library versions, a reproducibility report
+- ``holdout``       the test set, touched once: a wrapper that counts every read and refuses a second one
 - ``overfitting``   train/validation curves over seeds, inverted dropout with a given mask
 - ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
 - ``timeseries``    walk-forward splits (``sklearn``'s ``TimeSeriesSplit``), lagged returns, naive forecasts, a linear forecaster

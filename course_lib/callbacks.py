@@ -1,4 +1,4 @@
-"""Training callbacks: History, ReduceLROnPlateau and EarlyStopping.
+"""Training callbacks: History, ReduceLROnPlateau, EarlyStopping and CSVLogger (with its reader).
 
 Mirrors ``keras.callbacks`` (Keras 3.15): same names, arguments, defaults and
 decisions, epoch by epoch.  A callback acts on a model that has
@@ -27,14 +27,16 @@ Unlike Keras, an unknown ``mode`` or a negative ``patience`` is an error here
 """
 from __future__ import annotations
 
+import csv
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 
 from ._checks import check_choice, check_int
 
-__all__ = ["Callback", "History", "ReduceLROnPlateau", "EarlyStopping"]
+__all__ = ["Callback", "History", "ReduceLROnPlateau", "EarlyStopping", "CSVLogger", "read_csv_log"]
 
 # Direction of the metrics Keras knows by name (its metric objects' ``_direction``),
 # used by mode="auto".  Keras reads it from the compiled model; we need no model.
@@ -309,3 +311,67 @@ class EarlyStopping(_MonitorCallback):
             if self.verbose > 0:
                 print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
+
+
+class CSVLogger(Callback):
+    """Stream each epoch's logs to a CSV file.  Mirrors ``keras.callbacks.CSVLogger``.
+
+    The file has a header ``epoch,<keys sorted by name>`` (Keras adds ``val_<key>`` columns,
+    filled with ``NA``, when the first epoch has no validation key) and one row per epoch,
+    flushed at once, so the file is complete up to the last finished epoch even if the
+    kernel dies.  Numbers are written as Python's ``str`` writes them (shortest round-trip
+    form), so :func:`read_csv_log` gets back exactly the logged floats.  ``append=True``
+    continues an existing file (no second header).
+    """
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.sep, self.append = str(filename), separator, bool(append)
+        self.keys, self.writer, self.csv_file, self.append_header = None, None, None, True
+
+    def on_train_begin(self, logs=None):
+        path = Path(self.filename)
+        if self.append and path.exists():
+            with open(path) as f:
+                self.append_header = not f.readline()  # an empty file still needs its header
+        self.close()
+        self.csv_file = open(path, "a" if self.append else "w", newline="")
+        self.writer, self.keys = None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.keys is None:  # the columns are fixed by the first epoch, as in Keras
+            self.keys = sorted(logs)
+            if self.keys and not any(k.startswith("val_") for k in self.keys):
+                self.keys += [f"val_{k}" for k in self.keys]
+        if self.writer is None:
+            dialect = type("Dialect", (csv.excel,), {"delimiter": self.sep})
+            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch", *self.keys], dialect=dialect)
+            if self.append_header:
+                self.writer.writeheader()
+        self.writer.writerow({"epoch": epoch, **{k: logs.get(k, "NA") for k in self.keys}})
+        self.csv_file.flush()
+
+    def on_train_end(self, logs=None):
+        self.close()
+
+    def close(self):
+        """Close the file (training's end does it; call it after an interrupted training)."""
+        if self.csv_file is not None and not self.csv_file.closed:
+            self.csv_file.close()
+        self.writer = None
+
+
+def read_csv_log(filename, separator=","):
+    """Read a :class:`CSVLogger` file back: ``{"epoch": [0, 1, ...], key: [float, ...], ...}``.
+
+    The same dict as ``History.history`` plus the ``epoch`` column, so a curve plotted before a
+    kernel restart can be plotted again, identically, after it.  ``NA`` cells become NaN.
+    """
+    with open(filename, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=separator))
+    if not rows:
+        raise ValueError(f"{filename} holds no epoch: is it a CSVLogger file of a training that ran?")
+    columns = {key: [row[key] for row in rows] for key in rows[0]}
+    return {key: [int(v) for v in values] if key == "epoch" else [float("nan") if v == "NA" else float(v) for v in values]
+            for key, values in columns.items()}

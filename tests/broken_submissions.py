@@ -28,6 +28,7 @@ OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
 APPLICATIONS_I = SOURCE_DIR / "11_applications_stocks_recommendations_images.ipynb"
+WORKFLOW = SOURCE_DIR / "10_workflow_end_to_end.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -113,6 +114,26 @@ EI_MAXIMIZING = ("def expected_improvement(mean, std, best, xi):\n    improvemen
 LOG_UNIFORM_SCALAR_ONLY = ("def log_uniform(low, high, u):\n"
                            "    if np.ndim(u):\n        return [math.exp(math.log(low) + v * math.log(high / low)) for v in u]\n"
                            "    return math.exp(math.log(low) + u * math.log(high / low))")
+
+# Set 10: the final report tries four rates and keeps the one with the best *test* accuracy (forced re-reads).
+FINAL_REPORT_TEST_MANY_TIMES = (
+    "def final_report(seed):\n"
+    "    split = workflow.split_data(X, y, seed=seed)\n"
+    "    best = None\n"
+    "    for lr in (0.003, 0.01, 0.03, 0.1):\n"
+    "        model, _ = workflow.train_mlp(split, learning_rate=lr, seed=seed, **TRAINING)\n"
+    "        acc = split.test.evaluate(lambda x, y: workflow.accuracy(model, x, y), force=True)\n"
+    "        if best is None or acc > best[0]:\n"
+    "            best = (acc, lr, workflow.accuracy(model, split.x_val, split.y_val))\n"
+    "    return {'seed': seed, 'learning_rate': best[1], 'val_accuracy': best[2],\n"
+    "            'test_accuracy': best[0], 'test_reads': split.test.reads}")
+# Set 10: the seed is not passed on, so two runs with the same seed differ.
+TRAIN_WITHOUT_SEED = (
+    "def train_and_validate(learning_rate, seed):\n"
+    "    split = workflow.split_data(X, y, seed=seed)\n"
+    "    model, history = workflow.train_mlp(split, learning_rate=learning_rate, seed=np.random.randint(1000), **TRAINING)\n"
+    "    return {'val_accuracy': workflow.accuracy(model, split.x_val, split.y_val),\n"
+    "            'val_loss': [float(v) for v in history.history['val_loss']]}")
 
 
 @dataclass
@@ -233,6 +254,13 @@ KINDS: dict[str, Kind] = {
                                                             "    return float(-np.sum(log_probs[np.arange(len(labels)), labels]))"),
                                                     8.0, "apps1_xent_check", 0.0, "hidden test: a batch of 50",
                                                     source=APPLICATIONS_I, visible="recognised mistake: you summed over the batch"),
+    # set 10: process checks. Evaluating on the test set many times (and choosing by it) loses the report's points
+    "evaluated on the test set many times (10)": Kind(with_answer("wf_final", FINAL_REPORT_TEST_MANY_TIMES), 8.0,
+                                                      "wf_final_check", 0.0, "hidden test: the test set is read exactly once",
+                                                      source=WORKFLOW, visible="test set reads: expected 1, got 4"),
+    "seed not set (10)": Kind(with_answer("wf_train", TRAIN_WITHOUT_SEED), 9.0, "wf_train_check", 0.0,
+                              "hidden test: seed 2 follows the recipe", source=WORKFLOW,
+                              visible="the same seed gives the same numbers"),
 }
 
 

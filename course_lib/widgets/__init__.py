@@ -6,4 +6,5 @@
 - ``split_explorer``       walk-forward vs shuffled splits of a price series, and what each reports for a forecaster
 - ``bo_explorer``         Bayesian optimization one step at a time on a 1-D objective (GP, EI, next point)
 - ``diagrams``             box-and-arrow figures (the training loop, a computation graph)
+- ``live_plot``            training curves redrawn in place during ``fit`` (a callback), and the same plot from a saved log
 """
