@@ -25,6 +25,7 @@ Tools the lessons call
 - ``training``      a plain training loop and gradient steps on a function
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
+- ``convergence``   rates of gradient descent, heavy ball and Nesterov on a quadratic (the condition number)
 - ``lr_finder``     the learning-rate range test
 - ``overfitting``   train/validation curves over seeds, inverted dropout with a given mask
 - ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
