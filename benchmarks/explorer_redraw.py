@@ -17,6 +17,7 @@ from sklearn.datasets import load_digits  # noqa: E402
 from course_lib.widgets.optimizer_explorer import optimizer_explorer  # noqa: E402
 from course_lib.widgets.schedule_explorer import schedule_explorer  # noqa: E402
 from course_lib.widgets.pca_explorer import pca_explorer  # noqa: E402
+from course_lib.widgets.gradient_explorer import gradient_explorer  # noqa: E402
 
 BUDGET_S = 0.5
 REPEATS = 7
@@ -41,6 +42,9 @@ def main() -> None:
                             steps=1000), "beta_1", (0.5, 0.8, 0.95)),
         ("schedule explorer, 1000 steps", schedule_explorer(), "steps", (600, 800, 1000)),
         ("PCA explorer, 8 digits, k = 1 / 10 / 64", pca_explorer(load_digits().data / 16), "k", (1, 10, 64)),
+        ("gradient explorer, 3 nets, depth 10 / 25 / 40", gradient_explorer(), "depth", (10, 25, 40)),
+        ("gradient explorer, depth 20, batch norm off/on",
+         gradient_explorer(depth=20, batch_norm=True, residual=True), "batch_norm", (False, True)),
     ]
     print(f"{'case':<48} {'median redraw':>14} {'/ budget':>9}")
     for name, widget, control, values in cases:

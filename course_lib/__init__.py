@@ -30,6 +30,9 @@ Tools the lessons call
 - ``overfitting``   train/validation curves over seeds, inverted dropout with a given mask
 - ``high_dim``      the curse of dimensionality: distance concentration, irrelevant noise features
 - ``landscape``     loss landscapes on a grid of two parameters; the 2-D test surfaces (Rosenbrock...)
+- ``minima``        local vs global minima by random restarts; escaping a saddle point
+- ``loss_slices``   1-D and 2-D slices of any model's loss (interpolation, filter-normalized directions)
+- ``gradient_flow`` vanishing/exploding gradients: a deep MLP and its per-layer gradient norms
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)

@@ -27,6 +27,7 @@ HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
 ADVANCED_OPTIMIZERS = SOURCE_DIR / "04_advanced_optimizers.ipynb"
 SCHEDULING = SOURCE_DIR / "05_learning_rate_scheduling.ipynb"
+CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 
 
 def source_nb(source=SOURCE):
@@ -214,6 +215,14 @@ KINDS: dict[str, Kind] = {
     "diagnosis from the loss alone (05)": Kind(with_answer("sched_diagnose", DIAGNOSE_LOSS_ONLY), 11.0,
                                                "sched_diagnose_check", 0.0, "hidden test", source=SCHEDULING,
                                                visible="recognised mistake: you looked at the loss only"),
+    "clips each gradient alone (07)": Kind(with_answer("chmg_clip", "def clip_by_global_norm(grads, clipnorm):\n"
+                                                       "    return [g * clipnorm / max(np.sqrt(np.sum(g ** 2)), clipnorm) for g in grads]"),
+                                           7.0, "chmg_clip_check", 0.0, "hidden test: Keras's definition", source=CHALLENGES,
+                                           visible="recognised mistake: you clip each gradient by its own norm"),
+    "residual without the skip (07)": Kind(with_answer("chmg_residual", "def residual_block(x, kernel, bias):\n"
+                                                       "    return np.maximum(x @ kernel + bias, 0.0)"),
+                                           8.0, "chmg_residual_check", 0.0, "hidden test: a random 9x6 batch", source=CHALLENGES,
+                                           visible="recognised mistake: the shortcut is missing"),
 }
 
 
