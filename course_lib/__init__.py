@@ -28,6 +28,7 @@ Tools the lessons call
 - ``training``      a plain training loop and gradient steps on a function
 - ``gradcheck``     numerical gradients, to check derivatives
 - ``experiments``   fair learning-rate sweeps and step counting
+- ``convergence``   rates of gradient descent, heavy ball and Nesterov on a quadratic (the condition number)
 - ``lr_finder``     the learning-rate range test
 - ``workflow``      one stratified train / validation / test split, standardization, a small MLP (notebook 10)
 - ``repro``         seeding everything, library versions, a reproducibility report

@@ -9,6 +9,7 @@ compared at somebody else's learning rate mostly measures that learning rate.
 and two measurements of a path of iterates:
 
     steps_to_tolerance(losses, tol) = min { t : loss_t <= tol }     (None if never)
+    steps_to_stay_below(losses, tol) = min { t : loss_s <= tol for every s >= t }   (None if the last is above)
     sign_changes(x)                 = #{ t : x_t x_{t-1} < 0 }       (oscillation across 0)
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 from ._checks import check_finite, check_vector
 from .optimizers import NonFiniteGradientError
 
-__all__ = ["Sweep", "lr_sweep", "steps_to_tolerance", "sign_changes"]
+__all__ = ["Sweep", "lr_sweep", "steps_to_tolerance", "steps_to_stay_below", "sign_changes"]
 
 
 @dataclass
@@ -108,6 +109,22 @@ def steps_to_tolerance(losses, tol: float) -> int | None:
     with np.errstate(invalid="ignore"):
         hits = np.flatnonzero(losses <= tol)
     return int(hits[0]) if hits.size else None
+
+
+def steps_to_stay_below(losses, tol: float) -> int | None:
+    """The first step t from which ``losses`` stays ``<= tol`` to the end of the run; None if it ends above.
+
+    A robust count: unlike :func:`steps_to_tolerance` (the *first* touch), a path that swings
+    through the minimum and climbs back out is not rewarded for the early dip.  NaN counts as above.
+    """
+    losses = check_vector("losses", losses)
+    check_finite("tol", tol)
+    with np.errstate(invalid="ignore"):
+        above = np.flatnonzero(~(losses <= tol))                # NaN is "above" too
+    if not above.size:
+        return 0
+    last = int(above[-1])
+    return None if last == len(losses) - 1 else last + 1
 
 
 def sign_changes(values) -> int:

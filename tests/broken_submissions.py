@@ -25,6 +25,8 @@ OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
+ADVANCED_OPTIMIZERS = SOURCE_DIR / "04_advanced_optimizers.ipynb"
+SCHEDULING = SOURCE_DIR / "05_learning_rate_scheduling.ipynb"
 CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
 APPLICATIONS_I = SOURCE_DIR / "11_applications_stocks_recommendations_images.ipynb"
@@ -114,6 +116,15 @@ EI_MAXIMIZING = ("def expected_improvement(mean, std, best, xi):\n    improvemen
 LOG_UNIFORM_SCALAR_ONLY = ("def log_uniform(low, high, u):\n"
                            "    if np.ndim(u):\n        return [math.exp(math.log(low) + v * math.log(high / low)) for v in u]\n"
                            "    return math.exp(math.log(low) + u * math.log(high / low))")
+# set 04: the best heavy-ball settings with Keras's habitual momentum, or with the rate r as the momentum
+HEAVY_BALL_MU_09 = ("def heavy_ball_settings(m, L):\n    return 4 / (math.sqrt(L) + math.sqrt(m)) ** 2, 0.9")
+HEAVY_BALL_MU_R = ("def heavy_ball_settings(m, L):\n    root = math.sqrt(L / m)\n"
+                   "    return 4 / (math.sqrt(L) + math.sqrt(m)) ** 2, (root - 1) / (root + 1)")
+# set 05: the rules without the gradient norms: a converged run reads as "still improving"
+DIAGNOSE_LOSS_ONLY = ("def diagnose_run(losses, grad_norms):\n    losses = np.asarray(losses, dtype=float)\n"
+                      "    if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:\n        return 'diverging'\n"
+                      "    q = len(losses) // 4\n    if losses[-q:].mean() < 0.5 * losses[-2 * q:-q].mean():\n"
+                      "        return 'still improving'\n    return 'noise floor'")
 
 # Set 10: the final report tries four rates and keeps the one with the best *test* accuracy (forced re-reads).
 FINAL_REPORT_TEST_MANY_TIMES = (
@@ -222,6 +233,18 @@ KINDS: dict[str, Kind] = {
                                                         "    return x * keep_mask * (1 - rate)"),
                                             9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
                                             source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
+    # set 04: the prediction task answered with the habitual momentum 0.9 (named by the check; the run fails)
+    "habitual momentum 0.9 (04)": Kind(with_answer("advopt_heavy_ball", HEAVY_BALL_MU_09), 7.0, "advopt_heavy_ball_check",
+                                       0.0, "hidden test: m = 3, L = 300", source=ADVANCED_OPTIMIZERS,
+                                       visible="recognised mistake: mu = 0.9 is a habit"),
+    # set 04: the rate r used as the momentum (r, not r**2): recognised, and the hidden run contracts too slowly
+    "momentum = rate, not its square (04)": Kind(with_answer("advopt_heavy_ball", HEAVY_BALL_MU_R), 7.0,
+                                                 "advopt_heavy_ball_check", 0.0, "hidden test", source=ADVANCED_OPTIMIZERS,
+                                                 visible="recognised mistake: your momentum is the rate r"),
+    # set 05: a diagnosis from the loss alone (the gradient norms ignored)
+    "diagnosis from the loss alone (05)": Kind(with_answer("sched_diagnose", DIAGNOSE_LOSS_ONLY), 11.0,
+                                               "sched_diagnose_check", 0.0, "hidden test", source=SCHEDULING,
+                                               visible="recognised mistake: you looked at the loss only"),
     "clips each gradient alone (07)": Kind(with_answer("chmg_clip", "def clip_by_global_norm(grads, clipnorm):\n"
                                                        "    return [g * clipnorm / max(np.sqrt(np.sum(g ** 2)), clipnorm) for g in grads]"),
                                            7.0, "chmg_clip_check", 0.0, "hidden test: Keras's definition", source=CHALLENGES,

@@ -128,3 +128,15 @@ def test_overflow_during_a_run_prints_no_warning():
     with np.errstate(all="raise"):   # outside the sweep, the overflow would raise here
         sweep = lr_sweep(run, [0.1, 1.0], score=float)
     assert sweep.best_lr == 0.1 and sweep.scores[1.0] == math.inf
+
+
+def test_stay_below_ignores_an_early_dip_that_climbs_back():
+    from course_lib.experiments import steps_to_stay_below
+    losses = [5.0, 0.5, 0.05, 0.3, 0.08, 0.02, 0.01]
+    assert steps_to_tolerance(losses, 0.1) == 2            # the first touch
+    assert steps_to_stay_below(losses, 0.1) == 4           # below for good only from step 4
+    assert steps_to_stay_below(losses, 1e-3) is None       # ends above
+    assert steps_to_stay_below([0.0, 0.0], 0.1) == 0
+    assert steps_to_stay_below([1.0, math.nan, 0.0], 0.5) == 2   # NaN counts as above
+    with pytest.raises(ValueError, match="tol"):
+        steps_to_stay_below([1.0], math.nan)

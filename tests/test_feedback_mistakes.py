@@ -33,3 +33,20 @@ def test_an_unrecognised_error_gets_the_hint(capsys):
 def test_correct_answers_never_mention_mistakes(capsys):
     assert float(check_function(_ref, _ref, CASES, mistakes=MISTAKES)) == 1.0
     assert "mistake" not in capsys.readouterr().out
+
+
+def _label(x):
+    return "big" if x > 10 else "small"
+
+
+def test_string_answers_are_compared_as_labels_and_mistakes_named(capsys):
+    """A diagnosis task returns a label: equal strings pass, others fail with both shown."""
+    label_cases = [Case(3.0), Case(30.0)]
+    assert float(check_function(_label, _label, label_cases, points=2)) == 2.0
+    always_small = lambda x: "small"
+    score = check_function(always_small, _label, label_cases, points=2,
+                           mistakes=[(always_small, "you never look at x")])
+    out = capsys.readouterr().out
+    assert float(score) == 1.0 and "expected 'big', got 'small'" in out
+    assert "recognised mistake: you never look at x" in out
+    assert float(check_function(lambda x: 1.0, _label, label_cases)) == 0.0   # a number is not a label

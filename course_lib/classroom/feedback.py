@@ -91,7 +91,7 @@ def _compare(got: Any, expected: Any, rtol: float, atol: float, where: str = "")
     if isinstance(expected, (tuple, list)):
         _compare_sequence(got, expected, rtol, atol, prefix)
         return
-    if isinstance(expected, str):
+    if isinstance(expected, str):  # a label (a diagnosis, a choice): equal, or a mismatch
         if got != expected:
             raise _Mismatch(f"{prefix}expected {expected!r}, got {_short(got)}")
         return

@@ -1,4 +1,4 @@
-"""References for ``exercises/04_advanced_optimizers.ipynb``: one step of Momentum, RMSProp and Adam.
+"""References for ``exercises/04_advanced_optimizers.ipynb``: one step of Momentum, RMSProp and Adam; the best (eta, mu).
 
 Every expected value is one step of the :mod:`course_lib.optimizers` class (which equals
 ``keras.optimizers``) started from the given state: the optimizer is built for a copy of
@@ -9,6 +9,7 @@ import numpy as np
 
 from course_lib import optimizers
 from course_lib.classroom.feedback import Case
+from course_lib.convergence import heavy_ball_tuning
 
 
 def _one_step(optimizer, w, grad, slots, iterations=0):
@@ -72,4 +73,42 @@ ADAM_CASES = [
     # the textbook form (eps added to sqrt of the bias-corrected v) differs by ~1e-9 with eps = 1e-7,
     # invisible next to atol; with eps = 0.1 it is off by ~7e-3
     Case(_W, np.zeros(3), np.zeros(3), _G, 1, 0.01, epsilon=0.1, label="epsilon = 0.1: added to sqrt(v'), uncorrected"),
+]
+
+
+# ---------------------------------------------------------------- Task 4: predict (eta, mu) from the curvatures
+def heavy_ball_settings(m, L):
+    """Polyak's best constants for SGD with momentum on curvatures in [m, L] (course_lib.convergence):
+    r = (sqrt(L/m) - 1) / (sqrt(L/m) + 1);  eta = 4 / (sqrt(L) + sqrt(m))^2;  mu = r^2."""
+    eta, mu, _ = heavy_ball_tuning(m, L)
+    return eta, mu
+
+
+def _rate_as_momentum(m, L):
+    eta, _, r = heavy_ball_tuning(m, L)
+    return eta, r
+
+
+def _gradient_descent_kappa(m, L):
+    kappa = L / m
+    return 2 / (m + L), ((kappa - 1) / (kappa + 1)) ** 2
+
+
+def _habitual_momentum(m, L):
+    return heavy_ball_tuning(m, L)[0], 0.9
+
+
+HEAVY_BALL_CASES = [
+    Case(1.0, 50.0, label="the notebook's valley, kappa = 50"),
+    Case(1.0, 100.0, label="kappa = 100: sqrt(kappa) = 10"),
+    Case(2.0, 800.0, label="m = 2, L = 800: only the ratio sets mu"),
+    Case(0.5, 2.0, label="a well-conditioned problem, kappa = 4"),
+    Case(3.0, 3.0, label="kappa = 1: no momentum needed"),
+]
+HEAVY_BALL_MISTAKES = [
+    (_rate_as_momentum, "your momentum is the rate r = (sqrt(kappa) - 1)/(sqrt(kappa) + 1); the heavy ball's best "
+                        "momentum is its square, r**2"),
+    (_gradient_descent_kappa, "you used kappa where the heavy ball needs sqrt(kappa) (and gradient descent's 2/(m + L))"),
+    (_habitual_momentum, "mu = 0.9 is a habit, not the best momentum for this kappa: with mu above r**2 the iterates "
+                         "spiral and contract only by sqrt(mu) per step"),
 ]

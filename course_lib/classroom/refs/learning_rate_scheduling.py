@@ -1,10 +1,13 @@
-"""References for ``exercises/05_learning_rate_scheduling.ipynb``: schedules, ReduceLROnPlateau, range-test rates.
+"""References for ``exercises/05_learning_rate_scheduling.ipynb``: schedules, ReduceLROnPlateau, range-test rates,
+and the diagnosis of a run from its losses and gradient norms.
 
 Every expected value comes from :mod:`course_lib.schedules` (equal to ``keras.optimizers.schedules``
 where Keras has the schedule), :mod:`course_lib.callbacks` (equal to ``keras.callbacks``) or
 :mod:`course_lib.lr_finder`.
 """
-from course_lib import callbacks, schedules
+import numpy as np
+
+from course_lib import callbacks, optimizers, schedules
 from course_lib.classroom.feedback import Case
 from course_lib.lr_finder import exponential_rates
 
@@ -87,4 +90,56 @@ RANGE_TEST_CASES = [
     (1e-4, 1.0, 5),
     (1e-7, 10.0, 100),
     Case(0.01, 0.02, 2, label="two steps: the two ends"),
+]
+
+
+# ---------------------------------------------------------------- Task 6: diagnose a run
+def noisy_quadratic_run(learning_rate, noise, steps=400, seed=0):
+    """A real run to diagnose: course_lib's SGD on f(w) = (w_1^2 + 10 w_2^2) / 2 from w = (1, 1), its gradient
+    plus Gaussian noise of standard deviation ``noise``.  Returns (losses, grad_norms): f(w) before each step
+    and the norm of the (noisy) gradient used at that step, as numpy arrays."""
+    rng = np.random.default_rng(seed)
+    curvatures, w = np.array([1.0, 10.0]), np.ones(2)
+    opt = optimizers.SGD(learning_rate=learning_rate)
+    losses, norms = [], []
+    for _ in range(steps):
+        g = curvatures * w + noise * rng.normal(size=2)
+        losses.append(0.5 * np.sum(curvatures * w ** 2))
+        norms.append(np.linalg.norm(g))
+        opt.apply([g], [w])
+    return np.array(losses), np.array(norms)
+
+
+def diagnose_run(losses, grad_norms):
+    """The notebook's rules, in this order:
+    1. "diverging"       a loss is not finite, or the last loss is above the first;
+    2. "converged"       the last gradient norm is below 1e-3 times the first;
+    3. "still improving" the mean loss of the last quarter is below half the third quarter's;
+    4. "noise floor"     otherwise (the loss is flat but the gradient has not vanished)."""
+    losses, grad_norms = np.asarray(losses, dtype=float), np.asarray(grad_norms, dtype=float)
+    if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
+        return "diverging"
+    if grad_norms[-1] < 1e-3 * grad_norms[0]:
+        return "converged"
+    n, q = len(losses), len(losses) // 4
+    if losses[n - q:].mean() < 0.5 * losses[n - 2 * q:n - q].mean():
+        return "still improving"
+    return "noise floor"
+
+
+def _loss_only(losses, grad_norms):
+    """The mistake: rules 1, 3, 4 without looking at the gradient norms."""
+    return diagnose_run(losses, np.ones_like(np.asarray(grad_norms, dtype=float)))
+
+
+DIAGNOSE_CASES = [
+    Case(*noisy_quadratic_run(0.25, 0.0), label="lr 0.25 > 2/L = 0.2"),
+    Case(*noisy_quadratic_run(0.1, 1.0), label="lr 0.1, noisy gradients"),
+    Case(*noisy_quadratic_run(0.005, 0.0), label="lr 0.005, exact gradients"),
+    Case(*noisy_quadratic_run(0.1, 0.0), label="lr 0.1, exact gradients"),
+    Case(*noisy_quadratic_run(0.03, 1.0, seed=1), label="lr 0.03, noisy gradients"),
+]
+DIAGNOSE_MISTAKES = [
+    (_loss_only, "you looked at the loss only: a run whose loss still falls geometrically while its gradient has "
+                 "vanished has converged; check the gradient norms first"),
 ]
