@@ -33,13 +33,16 @@ MEMORY_MB = 1024   # per kernel: numpy + ipykernel reserve ~0.8 GB of address sp
 BATCH = 20         # at least this many submissions in one run
 SOURCES = source_notebooks()
 SOLVED = {f"solved {p.stem}": Kind(None, max_points(p), source=p) for p in SOURCES}
+# The learner version handed in untouched: every set's release earns nothing.
+UNTOUCHED = {f"untouched {p.stem}": Kind(None, 0.0, raw=(ROOT / "exercises" / p.name).read_text(), source=p)
+             for p in SOURCES}
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """Grade every broken kind and the solution of every set (padded to 20 submissions) in one run."""
     folder = tmp_path_factory.mktemp("submissions")
-    paths = {name: write_submission(name, kind, folder) for name, kind in {**KINDS, **SOLVED}.items()}
+    paths = {name: write_submission(name, kind, folder) for name, kind in {**KINDS, **SOLVED, **UNTOUCHED}.items()}
     for i in range(BATCH - len(paths)):
         write_submission(f"solved copy {i}", KINDS["solved"], folder)
     out = tmp_path_factory.mktemp("graded")
@@ -93,6 +96,15 @@ def test_reference_solution_gets_full_points(batch, name):
     assert result.max_points == SOLVED[name].max_points > 0
     assert [(t.task, t.reason) for t in result.tasks if t.points < t.max_points or t.reason] == []
     assert not result.notes
+
+
+@pytest.mark.parametrize("name", list(UNTOUCHED))
+def test_untouched_learner_version_gets_no_points(batch, name):
+    graded, _, _ = batch
+    result = graded[name]
+    assert result.source == UNTOUCHED[name].source.name
+    assert result.max_points == max_points(UNTOUCHED[name].source) > 0
+    assert result.points == 0, [(t.task, t.points, t.reason) for t in result.tasks if t.points]
 
 
 def test_batch_of_20_is_graded_and_reported(batch):
