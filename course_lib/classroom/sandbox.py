@@ -100,13 +100,15 @@ def bwrap_command(memory_mb: int, uid: int | None) -> list[str]:
     # as root, a user namespace would forbid dropping to our own user id: unshare everything else
     unshare = ["--unshare-all"] if uid is None else ["--unshare-ipc", "--unshare-pid", "--unshare-net",
                                                       "--unshare-uts", "--unshare-cgroup-try"]
-    args = ["bwrap", *unshare, "--die-with-parent", "--new-session", "--clearenv"]
+    args = ["bwrap", *unshare, "--die-with-parent", "--new-session", "--clearenv",
+            # The private /tmp first: bubblewrap mounts in order, so an environment that lives under
+            # /tmp (a checkout in /tmp/...) is then bound on top of it instead of being hidden by it.
+            "--perms", "1777", "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
     _bind_system(args)
     _make_parents(args, f"{COURSE_ROOT}/course_lib")
     args += ["--ro-bind", str(package), f"{COURSE_ROOT}/course_lib",
              "--tmpfs", f"{COURSE_ROOT}/course_lib/classroom/refs",   # the reference solutions stay outside
              "--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp",
              "--chdir", "/tmp"]
     env = {"HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
            "PYTHONPATH": COURSE_ROOT, "PYTHONDONTWRITEBYTECODE": "1", "PATH": f"{sys.prefix}/bin:/usr/bin:/bin",
