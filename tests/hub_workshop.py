@@ -103,7 +103,10 @@ def shared_environment(dest: Path) -> Path:
     python = _system_python()
     subprocess.run([str(python), "-m", "venv", "--without-pip", str(dest)], check=True)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    (dest / "lib" / version / "site-packages" / "course-env.pth").write_text(site.getsitepackages()[0] + "\n")
+    # addsitedir, not a bare path line: the course venv's own .pth files must run too (the editable
+    # install of course_lib is one), and a path line alone would not process them.
+    (dest / "lib" / version / "site-packages" / "course-env.pth").write_text(
+        f"import site; site.addsitedir({site.getsitepackages()[0]!r})\n")
     (dest / "etc").symlink_to(Path(sys.prefix) / "etc")
     # share/jupyter without kernels/: its kernel.json names the course venv's interpreter; without it,
     # Jupyter starts the "python3" kernel with this environment's own interpreter.
