@@ -168,6 +168,12 @@ def test_bayesian_optimization_widget_steps_in_jupyterlab(lab):
             for _ in range(6):
                 page.keyboard.press("ArrowRight")
             expect(ls.locator(".widget-readout")).not_to_have_text(readout, timeout=10_000)
+            # Wait for the new picture itself: "Idle" can show before the kernel has even received the
+            # slider's change (it did once in a clean-clone run), so it proves nothing about the redraw.
+            page.wait_for_function(
+                "([sel, before]) => { const imgs = document.querySelectorAll(sel);"
+                " return [...imgs].some(i => i.getAttribute('src') !== before); }",
+                arg=[".jp-Notebook .widget-output img", after_step], timeout=30_000)
             expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_have_count(1, timeout=30_000)
             assert img.get_attribute("src") != after_step, "moving the length scale did not redraw"
             text = widget.text_content()
