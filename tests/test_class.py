@@ -74,7 +74,10 @@ def test_first_grading_has_students_sets_titles_and_times(graded_class):
     alice = _by(rows, "alice", "00_warmup")
     assert [r["title"] for r in alice][0] == "Task 1 — Mean squared error"
     assert sum(float(r["points"]) for r in alice) == TOTAL
-    assert all(float(r["seconds"]) > 0 and r["submitted_at"].endswith("+00:00") for r in rows)
+    assert all(r["submitted_at"].endswith("+00:00") for r in rows)
+    # the time spent grading each submission; carol's unreadable file can take less than the 0.1 s shown
+    assert all(float(r["seconds"]) > 0 for r in rows if r["student"] != "carol")
+    assert all(float(r["seconds"]) >= 0 for r in rows)
 
 
 @needs_sandbox
