@@ -12,8 +12,12 @@ quotient v^T H v converges to the eigenvalue of largest magnitude, lambda_max, t
 Why it matters: gradient descent at rate eta on a quadratic multiplies the error along
 the top eigenvector by (1 - eta lambda_max) per step, so it is stable only while
 eta lambda_max < 2.  With heavy-ball momentum mu the limit is eta lambda_max < 2 (1 + mu);
-for Adam the relevant matrix is the preconditioned Hessian diag(1 / (sqrt(v) + eps)) H
-(Cohen et al., 2022), which this module does not compute.
+for Adam the relevant matrix is the preconditioned Hessian diag(1 / (sqrt(v) + eps)) H, which
+this module does not compute.
+
+Finite differences need a loss that is twice differentiable near theta: across ReLU's kinks
+the difference of gradients jumps, and the products are biased (use tanh or another smooth
+activation to measure sharpness this way).
 
 ``flat_gradient(model, loss, x, y)`` turns a :class:`course_lib.nn.Sequential` and its loss into the
 (flat parameter vector, gradient function) pair that :func:`top_eigenvalue` takes.
