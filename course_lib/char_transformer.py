@@ -120,8 +120,8 @@ def make_optimizer(name: str, peak_lr: float, steps: int, warmup_steps: int, cli
 
 def validation_perplexity(model, x, y, batch_size: int = 256) -> float:
     """exp(mean cross-entropy) of the model's next-character predictions on fixed windows (x, y)."""
-    logits = np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))   # eager: no tracing
-                             for i in range(0, len(x), batch_size)])
+    # predict_on_batch runs a compiled function (traced once per input shape): ~30 times faster than an eager call
+    logits = np.concatenate([model.predict_on_batch(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
     return perplexity(logits, y)
 
 
@@ -170,9 +170,12 @@ def generate(model, vocab, prompt: str, length: int, context: int, temperature: 
     context = check_int("context", context)
     rng = np.random.default_rng(seed)
     ids = list(vocab.encode(prompt))
+    window = np.zeros((1, context), dtype=np.int32)           # one fixed shape: predict_on_batch traces once
     for _ in range(length):
-        window = np.array([ids[-context:]], dtype=np.int32)
-        logits = np.asarray(model(window, training=False))[:, -1]        # scores for the next character
+        recent = ids[-context:]
+        # right-padded: by the causal mask, what follows position len(recent) - 1 cannot change its logits
+        window[0, :len(recent)] = recent
+        logits = model.predict_on_batch(window)[:, len(recent) - 1]     # scores for the next character
         ids.append(int(sample_from_logits(logits, temperature, rng)[0]))
     return vocab.decode(ids)
 
@@ -190,7 +193,7 @@ def stored_results() -> dict:
 
 
 def stored_model(results: dict):
-    """The Transformer of the stored run with the lowest final validation perplexity, its weights loaded."""
+    """The Transformer of the sweeps' best stored run (lowest final validation perplexity of seed 0), weights loaded."""
     from importlib import resources
 
     c = results["config"]

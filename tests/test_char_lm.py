@@ -198,5 +198,5 @@ def test_the_stored_results_match_the_stored_weights(keras):
     model = ct.stored_model(results)
     _, val = char_lm.split_text(VOCAB.encode(TEXT), results["val_fraction"])
     vx, vy = char_lm.next_char_batches(val, config["val_windows"], config["context"], seed=results["val_seed"])
-    best = min(r["val_perplexity"][-1] for r in results["runs"])
+    best = min(r["val_perplexity"][-1] for r in results["runs"] if r["seed"] == config["seeds"][0])
     assert ct.validation_perplexity(model, vx, vy) == pytest.approx(best, rel=1e-4)

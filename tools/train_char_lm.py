@@ -7,7 +7,8 @@ The same tuning budget for every optimizer: a sweep of the peak learning rate ov
 spanning two decades (seed 0), then more seeds at each optimizer's best rate. Every run has the same schedule shape
 (linear warm-up over the first 10 % of the steps, then a cosine decay to 0), the same initial weights and the same
 batches for a given seed. Writes ``char_lm_results.json`` (every validation-perplexity curve, the settings) and
-``char_lm_weights.npz`` (the weights of the run with the lowest final validation perplexity) into ``--out``
+``char_lm_weights.npz`` (the weights of the sweeps' best run: the lowest final validation perplexity among the
+seed-0 runs) into ``--out``
 (default: course_lib/datasets, where the notebook reads them).
 """
 from __future__ import annotations
@@ -75,7 +76,7 @@ def main(argv=None) -> int:
             record, model = run_one(config, data, arm, lr, seed=config["seeds"][0])
             runs.append(record)
             sweep.append(record["val_perplexity"][-1])
-            if record["val_perplexity"][-1] < best[0]:
+            if record["val_perplexity"][-1] < best[0]:              # the sweeps' best run keeps its weights
                 best = (record["val_perplexity"][-1], [w.copy() for w in model.get_weights()])
         best_lr[arm] = config["grids"][arm][int(np.argmin(sweep))]
         for seed in config["seeds"][1:]:                             # more seeds at the best rate
