@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_choice, check_int, check_non_negative, check_positive
+from ._checks import check_choice, check_int, check_positive
 from .char_lm import next_char_batches, perplexity, sample_from_logits
 
 __all__ = ["build_transformer", "warmup_cosine", "make_optimizer", "validation_perplexity", "train", "generate",
@@ -164,7 +164,7 @@ def generate(model, vocab, prompt: str, length: int, context: int, temperature: 
     softmax(logits / temperature) (:func:`course_lib.char_lm.sample_from_logits`, ``default_rng(seed)``).
     """
     length = check_int("length", length, minimum=0)
-    check_non_negative("temperature", temperature)
+    check_positive("temperature", temperature)
     if not prompt:
         raise ValueError("`prompt` must be a non-empty str (the model needs at least one character to start).")
     context = check_int("context", context)
