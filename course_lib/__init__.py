@@ -27,6 +27,7 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``char_transformer``   a small decoder-only Transformer built with Keras (imported lazily), its training loop
                     and text generation; the stored runs of ``tools/train_char_lm.py``
 - ``logistic``      L2 logistic regression by Newton or gradient descent (``sklearn.linear_model.LogisticRegression``)
+- ``reinforce``     REINFORCE with a baseline: discounted returns, a softmax policy network, CartPole (``gymnasium``)
 
 Tools the lessons call
 - ``data``          the digits and breast-cancer sets and mini-batch iteration
