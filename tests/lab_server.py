@@ -213,7 +213,8 @@ def move_slider(page, slider, presses: int, key: str = "ArrowRight") -> str:
 
 def wait_for_redraw(image, before: str, timeout: float = 30_000) -> str:
     """Wait until the picture ``image`` (a locator) shows something other than ``before``; returns the new src."""
-    expect(image).not_to_have_attribute("src", before, timeout=timeout)
+    expect(image, f"the picture was not redrawn in {timeout / 1000:g} s (its src did not change)").not_to_have_attribute(
+        "src", before, timeout=timeout)
     return image.get_attribute("src")
 
 
