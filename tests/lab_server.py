@@ -3,8 +3,8 @@
 Import it into a browser test module (tests/test_browser*.py): ``lab`` is a module-scoped pytest fixture and
 must be imported into the module to be used there; ``CHROMIUM`` is Debian's Chromium (the module is skipped when
 there is none outside CI, and fails under CI=true); ``notebook_page`` opens a notebook in a fresh Chromium page and
-keeps a screenshot if the test fails; ``run_all``, ``move_slider``, ``wait_for_redraw`` and
-``assert_every_cell_ran_without_error`` are the steps the tests take, as a learner would.
+keeps a screenshot if the test fails; ``run_all``, ``move_slider``, ``wait_for_redraw``, ``assert_slider_redraws``
+and ``assert_every_cell_ran_without_error`` are the steps the tests take, as a learner would.
 
 The server runs on a free loopback port with a random token, from a temporary root directory holding a copy of the
 notebooks, with temporary JupyterLab workspaces, user-settings and runtime directories, so the learner's notebooks,
@@ -213,9 +213,27 @@ def move_slider(page, slider, presses: int, key: str = "ArrowRight") -> str:
 
 def wait_for_redraw(image, before: str, timeout: float = 30_000) -> str:
     """Wait until the picture ``image`` (a locator) shows something other than ``before``; returns the new src."""
-    expect(image, f"the picture was not redrawn in {timeout / 1000:g} s (its src did not change)").not_to_have_attribute(
-        "src", before, timeout=timeout)
+    failed = f"the picture was not redrawn in {timeout / 1000:g} s (its src did not change)"
+    expect(image, failed).not_to_have_attribute("src", before, timeout=timeout)
     return image.get_attribute("src")
+
+
+def assert_slider_redraws(page, slider, presses: int, timeout: float = 30_000, key: str = "ArrowRight"):
+    """Move ``slider`` with the keyboard: the explorer's picture (the first one in the notebook) must change.
+
+    Waits for the new picture itself, then for the redraws of every key press to finish (the kernel idle), and
+    returns the pictures (before, after).
+    """
+    image = page.locator(IMAGE).first
+    before = plot_src(page)
+    assert_png(before)
+    move_slider(page, slider, presses, key)
+    wait_for_redraw(image, before, timeout)
+    wait_until_idle(page, timeout)
+    after = plot_src(page)
+    assert after != before, "moving the slider did not change the picture"
+    assert_png(after)
+    return before, after
 
 
 def assert_png(src: str) -> None:

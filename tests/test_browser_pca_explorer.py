@@ -8,8 +8,8 @@ slider's messages).  The server, Chromium and the learner's steps are tests/lab_
 """
 from playwright.sync_api import expect
 
-from lab_server import (IMAGE, assert_every_cell_ran_without_error, assert_png, lab, move_slider,  # noqa: F401
-                        notebook_page, plot_src, run_all, screenshot, wait_for_redraw, wait_until_idle)
+from lab_server import (IMAGE, assert_every_cell_ran_without_error, assert_slider_redraws, lab,  # noqa: F401
+                        move_slider, notebook_page, run_all, screenshot)  # lab: the fixture
 
 NOTEBOOK = "notebooks/08_overfitting_and_high_dimensionality.ipynb"
 
@@ -22,23 +22,16 @@ def test_pca_explorer_runs_and_redraws_in_jupyterlab(lab):  # noqa: F811
         k = page.locator(".jp-Notebook .widget-hslider", has_text="components k").first
         expect(k).to_be_visible(timeout=180_000)   # Run All trains several networks before it
         expect(k.locator(".widget-readout")).to_have_text("5")
-        image = page.locator(IMAGE).first
-        before = plot_src(page)
-        assert_png(before)
 
-        # Four steps right: k = 9.  Wait for the redrawn picture, then for the redraws of every key press.
-        assert move_slider(page, k, 4) == "5"
+        # Four steps right: k = 9, and a new picture (waited for itself, then the redraws of every key press).
+        before, _ = assert_slider_redraws(page, k, 4)
         expect(k.locator(".widget-readout")).to_have_text("9")
-        after = wait_for_redraw(image, before, timeout=30_000)
-        assert_png(after)
-        wait_until_idle(page, timeout=30_000)
-        assert plot_src(page) != before, "moving the k slider did not change the picture"
 
         # And back to k = 5: a redraw again, to the same picture as before (the explorer draws k, not history).
         move_slider(page, k, 4, key="ArrowLeft")
         expect(k.locator(".widget-readout")).to_have_text("5")
-        expect(image, "back at k = 5, the picture is not the one first drawn for k = 5").to_have_attribute(
-            "src", before, timeout=30_000)
+        back = "back at k = 5, the picture is not the one first drawn for k = 5"
+        expect(page.locator(IMAGE).first, back).to_have_attribute("src", before, timeout=30_000)
 
         assert_every_cell_ran_without_error(page)
         screenshot(page, "browser_08_pca_explorer", show=page.locator(".jp-Notebook .widget-output").first)
