@@ -22,6 +22,7 @@ The algorithms the lessons teach, each mirroring its Keras twin
                   a genetic algorithm, successive halving and Hyperband, many workers on one Optuna
                   study (subpackage)
 - ``logistic``      L2 logistic regression by Newton or gradient descent (``sklearn.linear_model.LogisticRegression``)
+- ``reinforce``     REINFORCE with a baseline: discounted returns, a softmax policy network, CartPole (``gymnasium``)
 
 Tools the lessons call
 - ``data``          the digits and breast-cancer sets and mini-batch iteration

@@ -30,6 +30,7 @@ SCHEDULING = SOURCE_DIR / "05_learning_rate_scheduling.ipynb"
 CHALLENGES = SOURCE_DIR / "07_challenges_minima_and_gradients.ipynb"
 TOOLS = SOURCE_DIR / "09_the_tools.ipynb"
 APPLICATIONS_I = SOURCE_DIR / "11_applications_stocks_recommendations_images.ipynb"
+APPLICATIONS_II = SOURCE_DIR / "12_applications_language_reinforcement.ipynb"
 WORKFLOW = SOURCE_DIR / "10_workflow_end_to_end.ipynb"
 
 
@@ -277,6 +278,19 @@ KINDS: dict[str, Kind] = {
                                                             "    return float(-np.sum(log_probs[np.arange(len(labels)), labels]))"),
                                                     8.0, "apps1_xent_check", 0.0, "hidden test: a batch of 50",
                                                     source=APPLICATIONS_I, visible="recognised mistake: you summed over the batch"),
+    "REINFORCE baseline added, not subtracted (12)": Kind(with_answer("apps2_loss", (
+        "def reinforce_loss(log_probs, rewards, gamma, baseline):\n"
+        "    return float(-np.sum((discounted_returns(rewards, gamma) + baseline) * log_probs))")),
+        8.0, "apps2_loss_check", 0.0, "random steps", source=APPLICATIONS_II,
+        visible="recognised mistake: you added the baseline"),
+    "cosine counted from step 0 (12)": Kind(with_answer("apps2_schedule", (
+        "def warmup_cosine(step, initial_learning_rate, warmup_target, warmup_steps, decay_steps, alpha):\n"
+        "    if step < warmup_steps:\n"
+        "        return initial_learning_rate + (warmup_target - initial_learning_rate) * step / warmup_steps\n"
+        "    fraction = min(step / decay_steps, 1.0)\n"
+        "    return float(warmup_target * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * fraction)) + alpha))")),
+        8.0, "apps2_schedule_check", 0.0, "hidden test: equals CosineDecay", source=APPLICATIONS_II,
+        visible="recognised mistake: your cosine counts from step 0"),
     # set 10: process checks. Evaluating on the test set many times (and choosing by it) loses the report's points
     "evaluated on the test set many times (10)": Kind(with_answer("wf_final", FINAL_REPORT_TEST_MANY_TIMES), 8.0,
                                                       "wf_final_check", 0.0, "hidden test: the test set is read exactly once",

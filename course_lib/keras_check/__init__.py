@@ -26,12 +26,13 @@ from ._schedules import compare_schedule, keras_schedule_like, tabulated_keras_s
 from ._optimizers import TOLERANCE, compare_optimizer, keras_twin, optimizer_tolerance
 from ._nn import compare_batchnorm, compare_training, keras_model_like
 from ._gradients import compare_layer_gradient_norms, keras_deep_mlp_like, keras_kernel_gradients
+from ._policy import compare_policy_gradient
 
 __all__ = ["Comparison", "absdiff", "magnitude", "backend_value_and_grad", "compare_gradients", "compare_loss", "keras_loss_like",
            "compare_schedule", "keras_schedule_like", "tabulated_keras_schedule",
            "compare_callback", "run_callback", "run_keras_callback",
            "compare_optimizer", "keras_twin", "TOLERANCE", "optimizer_tolerance",
            "compare_training", "compare_batchnorm", "keras_model_like",
-           "compare_layer_gradient_norms", "keras_deep_mlp_like", "keras_kernel_gradients",
+           "compare_layer_gradient_norms", "keras_deep_mlp_like", "keras_kernel_gradients", "compare_policy_gradient",
            "KNOWN_DIFFERENCES", "KnownDifference", "KnownDifferenceResult", "known_difference",
            "check_known_differences"]
