@@ -1,8 +1,9 @@
 """course_lib: the reference implementations taught in the Optimization in ML course.
 
 Everything here is plain numpy, so ``import course_lib`` is fast and never loads
-TensorFlow.  Only :mod:`course_lib.keras_check` and :func:`course_lib.device.keras_device`
-talk to Keras, and they import it lazily, inside their functions.
+TensorFlow.  Only :mod:`course_lib.keras_check`, :mod:`course_lib.char_transformer` (a model built
+with Keras) and :func:`course_lib.device.keras_device` talk to Keras, and they import it lazily,
+inside their functions.
 
 Three floors (one concept per module):
 
@@ -21,6 +22,10 @@ The algorithms the lessons teach, each mirroring its Keras twin
 - ``hpo``         hyperparameter optimization: spaces, grid/random search, GP + expected improvement,
                   a genetic algorithm, successive halving and Hyperband, many workers on one Optuna
                   study (subpackage)
+- ``char_lm``       a character-level language model: vocabulary, next-character batches, perplexity,
+                    unigram/bigram baselines, temperature sampling, a numpy causal attention (``keras.layers.MultiHeadAttention``)
+- ``char_transformer``   a small decoder-only Transformer built with Keras (imported lazily), its training loop
+                    and text generation; the stored runs of ``tools/train_char_lm.py``
 - ``logistic``      L2 logistic regression by Newton or gradient descent (``sklearn.linear_model.LogisticRegression``)
 - ``reinforce``     REINFORCE with a baseline: discounted returns, a softmax policy network, CartPole (``gymnasium``)
 
@@ -45,6 +50,7 @@ Tools the lessons call
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``torch_check``   optimizers vs ``torch.optim``: live when PyTorch is installed, else stored results (subpackage)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
+- ``datasets``      data shipped with the course (the tiny-Shakespeare text; stored language-model runs)
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)
 
 The course machinery (subpackage ``classroom``; learners meet only ``classroom.feedback``)

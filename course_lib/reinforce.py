@@ -44,7 +44,7 @@ from .initializers import GlorotUniform
 
 __all__ = ["discounted_returns", "SoftmaxPolicy", "Episode", "make_cartpole", "rollout",
            "random_policy_returns", "StepMeanBaseline", "reinforce_loss_and_gradient", "train",
-           "gradient_variance"]
+           "gradient_variance", "stored_results"]
 
 
 def _check_gamma(gamma):
@@ -308,3 +308,16 @@ def gradient_variance(policy, n_episodes=100, gamma=0.99, seed=0, n_baseline_epi
     return {"var_without": var_without, "var_with": var_with, "ratio": var_without / var_with,
             "mean_without": without.mean(axis=0), "mean_with": with_b.mean(axis=0),
             "returns": np.asarray(totals)}
+
+
+def stored_results() -> dict:
+    """The run that ``tools/train_reinforce.py`` stored in ``course_lib/datasets/reinforce_cartpole.json``
+    (the learning-rate sweep, the evaluation curves and the variance measurements notebook 12 shows)."""
+    import json
+    from importlib import resources
+
+    path = resources.files("course_lib.datasets").joinpath("reinforce_cartpole.json")
+    if not path.is_file():
+        raise FileNotFoundError("course_lib/datasets/reinforce_cartpole.json is missing: run "
+                                "`python tools/train_reinforce.py` to produce it")
+    return json.loads(path.read_text())

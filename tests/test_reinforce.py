@@ -13,7 +13,7 @@ from course_lib import reinforce
 from course_lib.keras_check import TOLERANCE
 from course_lib.optimizers import Adam
 
-RESULTS = ROOT / "results" / "reinforce_cartpole.json"
+RESULTS = ROOT / "course_lib" / "datasets" / "reinforce_cartpole.json"
 
 
 @pytest.mark.parametrize("gamma", [0.0, 0.5, 0.9, 0.99, 1.0])

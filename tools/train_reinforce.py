@@ -1,7 +1,7 @@
 """REINFORCE on CartPole with and without a baseline: the learning-rate sweep and the runs behind notebook 12.
 
 Too slow for a notebook's Run-All (about 3-4 minutes here), so run once and stored in
-results/reinforce_cartpole.json, which notebook 12 loads, plots and asserts on:
+course_lib/datasets/reinforce_cartpole.json, which notebook 12 loads, plots and asserts on:
 
     .venv/bin/python tools/train_reinforce.py                 # the stored run
     .venv/bin/python tools/train_reinforce.py --quick --out /tmp/r.json   # a shortened run (the test's)
@@ -28,7 +28,7 @@ from course_lib import reinforce
 from course_lib.optimizers import Adam
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "results" / "reinforce_cartpole.json"
+OUT = ROOT / "course_lib" / "datasets" / "reinforce_cartpole.json"
 SETTINGS = {"episodes": 300, "gamma": 0.99, "n_hidden": 16, "baseline_momentum": 0.9,
             "lrs": [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1], "tuning_seeds": [100, 101, 102, 103, 104],
             "eval_seeds": [0, 1, 2, 3, 4], "variance_episodes": 100, "variance_baseline_episodes": 50,
