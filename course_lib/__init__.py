@@ -36,6 +36,7 @@ Tools the lessons call
 - ``experiments``   fair learning-rate sweeps and step counting
 - ``convergence``   rates of gradient descent, heavy ball and Nesterov on a quadratic (the condition number)
 - ``lr_finder``     the learning-rate range test
+- ``sharpness``     the top Hessian eigenvalue by power iteration on Hessian-vector products (stability: eta lambda < 2)
 - ``workflow``      one stratified train / validation / test split, standardization, a small MLP (notebook 10)
 - ``repro``         seeding everything, library versions, a reproducibility report
 - ``holdout``       the test set, touched once: a wrapper that counts every read and refuses a second one

@@ -1,4 +1,4 @@
-"""Training callbacks: History, ReduceLROnPlateau, EarlyStopping and CSVLogger (with its reader).
+"""Training callbacks: History, ReduceLROnPlateau, EarlyStopping, CSVLogger (with its reader) and MomentumScheduler.
 
 Mirrors ``keras.callbacks`` (Keras 3.15): same names, arguments, defaults and
 decisions, epoch by epoch.  A callback acts on a model that has
@@ -36,7 +36,8 @@ import numpy as np
 
 from ._checks import check_choice, check_int
 
-__all__ = ["Callback", "History", "ReduceLROnPlateau", "EarlyStopping", "CSVLogger", "read_csv_log"]
+__all__ = ["Callback", "History", "ReduceLROnPlateau", "EarlyStopping", "CSVLogger", "read_csv_log",
+           "MomentumScheduler"]
 
 # Direction of the metrics Keras knows by name (its metric objects' ``_direction``),
 # used by mode="auto".  Keras reads it from the compiled model; we need no model.
@@ -165,6 +166,34 @@ class _MonitorCallback(Callback):
             warnings.warn(f"{what} is conditioned on metric `{self.monitor}` which is not available. "
                           f"Available metrics are: {','.join(logs or {})}.", stacklevel=3)
         return current
+
+
+class MomentumScheduler(Callback):
+    """Sets the optimizer's momentum before every step from a schedule (Keras has none).
+
+    Before update t (``t = optimizer.iterations``):
+
+        SGD:   optimizer.momentum = schedule.momentum(t)
+        Adam:  optimizer.beta_1   = schedule.momentum(t)     (and every optimizer with a beta_1)
+
+    which is what ``torch.optim.lr_scheduler.OneCycleLR(cycle_momentum=True)`` writes
+    into the optimizer's parameter groups.  ``schedule`` is any object with a
+    ``momentum(step)`` method, e.g. :class:`course_lib.schedules.OneCycle`.  The optimizer
+    must start with a non-zero momentum, so that it builds its velocity slot.
+    """
+
+    def __init__(self, schedule):
+        super().__init__()
+        if not callable(getattr(schedule, "momentum", None)):
+            raise ValueError(f"Argument `schedule` must have a momentum(step) method. Received: schedule={schedule!r}")
+        self.schedule = schedule
+
+    def on_train_batch_begin(self, batch, logs=None):
+        optimizer = self.model.optimizer
+        name = "beta_1" if hasattr(optimizer, "beta_1") else "momentum"     # Adam's first moment or SGD's velocity
+        if name == "momentum" and not getattr(optimizer, "momentum", 0):
+            raise ValueError("MomentumScheduler needs an optimizer with momentum: got momentum=0 (no velocity slot).")
+        setattr(optimizer, name, float(self.schedule.momentum(optimizer.iterations)))
 
 
 class ReduceLROnPlateau(_MonitorCallback):

@@ -362,12 +362,23 @@ class OneCycle(LearningRateSchedule):
         "linear":  lr = start + (end - start) * pct
 
     Valid steps are 0..total_steps (PyTorch raises past that, and so do we).
-    Keras has no one-cycle schedule.  (PyTorch also cycles momentum; this
-    schedule covers the learning rate only.)
+    Keras has no one-cycle schedule.
+
+    Momentum (PyTorch's ``cycle_momentum=True``, Smith's recipe): ``momentum(step)``
+    moves against the rate, with the same phases and the same anneal function:
+
+        two phases:   max_momentum -> base_momentum;  base_momentum -> max_momentum
+        three_phase:  max_momentum -> base_momentum;  base_momentum -> max_momentum;  max_momentum
+
+    (PyTorch's defaults base_momentum=0.85, max_momentum=0.95).  Calling the schedule
+    gives the rate; an optimizer takes the momentum through the callback
+    :class:`course_lib.callbacks.MomentumScheduler`, as PyTorch's scheduler writes it
+    into the optimizer (SGD's ``momentum``, Adam's ``beta_1``) before each step.
     """
 
     def __init__(self, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False):
+                 final_div_factor=1e4, three_phase=False, cycle_momentum=True, base_momentum=0.85,
+                 max_momentum=0.95):
         self.max_lr = check_positive("max_lr", max_lr)
         if isinstance(total_steps, bool) or int(total_steps) != total_steps or total_steps <= 0:
             raise ValueError(f"Argument `total_steps` must be a positive integer. Received: total_steps={total_steps}")
@@ -377,12 +388,17 @@ class OneCycle(LearningRateSchedule):
         self.div_factor = check_positive("div_factor", div_factor)
         self.final_div_factor = check_positive("final_div_factor", final_div_factor)
         self.three_phase = bool(three_phase)
+        self.cycle_momentum = bool(cycle_momentum)
+        self.base_momentum = check_fraction("base_momentum", base_momentum)
+        self.max_momentum = check_fraction("max_momentum", max_momentum)
         self.initial_lr = self.max_lr / self.div_factor
         self.min_lr = self.initial_lr / self.final_div_factor
         self.phases = self._phases()
         self._config = {"max_lr": max_lr, "total_steps": total_steps, "pct_start": pct_start,
                         "anneal_strategy": anneal_strategy, "div_factor": div_factor,
-                        "final_div_factor": final_div_factor, "three_phase": self.three_phase}
+                        "final_div_factor": final_div_factor, "three_phase": self.three_phase,
+                        "cycle_momentum": self.cycle_momentum, "base_momentum": base_momentum,
+                        "max_momentum": max_momentum}
 
     def _phases(self):
         """(end_step, start_lr, end_lr) per phase, exactly as PyTorch sets them up."""
@@ -401,14 +417,30 @@ class OneCycle(LearningRateSchedule):
                              f"pct_start={self.pct_start}, total_steps={n}, three_phase={self.three_phase}")
         return phases
 
-    def __call__(self, step):
+    def _phase_and_pct(self, step):
+        """(index of the phase that holds ``step``, pct = (step - a) / (b - a) inside it), as PyTorch."""
         step = check_non_negative("step", step)
         if step > self.total_steps:
             raise ValueError(f"Argument `step` must be <= total_steps={self.total_steps}. Received: step={step}")
-        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
         start_step = 0
-        for i, (end_step, start_lr, end_lr) in enumerate(self.phases):
+        for i, (end_step, _, _) in enumerate(self.phases):
             if step <= end_step or i == len(self.phases) - 1:
-                pct = (step - start_step) / (end_step - start_step)
-                return anneal(start_lr, end_lr, pct)
+                return i, (step - start_step) / (end_step - start_step)
             start_step = end_step
+
+    def _anneal(self, start, end, pct):
+        return (_anneal_cos if self.anneal_strategy == "cos" else _anneal_linear)(start, end, pct)
+
+    def __call__(self, step):
+        i, pct = self._phase_and_pct(step)
+        _, start_lr, end_lr = self.phases[i]
+        return self._anneal(start_lr, end_lr, pct)
+
+    def momentum(self, step):
+        """The momentum at ``step``: against the rate, max_momentum -> base_momentum -> max_momentum."""
+        if not self.cycle_momentum:
+            raise ValueError("This OneCycle has cycle_momentum=False: it schedules the learning rate only.")
+        i, pct = self._phase_and_pct(step)
+        high, low = self.max_momentum, self.base_momentum
+        start, end = [(high, low), (low, high), (high, high)][i]      # phase 1 down, phase 2 up, phase 3 flat
+        return self._anneal(start, end, pct)

@@ -22,6 +22,7 @@ from notebook_files import ROOT
 SOURCE_DIR = ROOT / "exercises" / "source"
 SOURCE = SOURCE_DIR / "00_warmup.ipynb"
 OPTIM = SOURCE_DIR / "01_what_is_optimization.ipynb"
+LOSSES = SOURCE_DIR / "02_loss_functions.ipynb"
 GRADIENT_DESCENT = SOURCE_DIR / "03_gradient_descent.ipynb"
 HPO = SOURCE_DIR / "06_hyperparameter_optimization.ipynb"
 OVERFITTING = SOURCE_DIR / "08_overfitting_and_high_dimensionality.ipynb"
@@ -121,6 +122,14 @@ LOG_UNIFORM_SCALAR_ONLY = ("def log_uniform(low, high, u):\n"
 HEAVY_BALL_MU_09 = ("def heavy_ball_settings(m, L):\n    return 4 / (math.sqrt(L) + math.sqrt(m)) ** 2, 0.9")
 HEAVY_BALL_MU_R = ("def heavy_ball_settings(m, L):\n    root = math.sqrt(L / m)\n"
                    "    return 4 / (math.sqrt(L) + math.sqrt(m)) ** 2, (root - 1) / (root + 1)")
+# set 02: the prediction task with Huber's shift taken for the MSE's (the outlier counted quadratically)
+OUTLIER_HUBER_AS_MSE = ("def outlier_shifts(y, outlier, delta):\n    n, mean = len(y), np.mean(y)\n"
+                        "    mse_shift = (outlier - mean) / (n + 1)\n"
+                        "    return np.array([mse_shift, np.median(np.append(y, outlier)) - np.median(y), mse_shift])")
+# set 03: the diagnosis without the sign flip (1 - eta L = +sqrt(ratio)): a "stable" rate above the one that diverged
+STABLE_RATE_NO_SIGN_FLIP = ("def largest_stable_rate(losses, learning_rate):\n    losses = np.asarray(losses, dtype=float)\n"
+                            "    ratio = (losses[-1] / losses[-11]) ** (1 / 10)\n"
+                            "    return 2 * learning_rate / (np.sqrt(ratio) - 1)")
 # set 05: the rules without the gradient norms: a converged run reads as "still improving"
 DIAGNOSE_LOSS_ONLY = ("def diagnose_run(losses, grad_norms):\n    losses = np.asarray(losses, dtype=float)\n"
                       "    if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:\n        return 'diverging'\n"
@@ -213,7 +222,7 @@ KINDS: dict[str, Kind] = {
                         "hidden test: a grid with different spacings", source=OPTIM, visible="0 of 3 cases passed"),
     # the hidden tests of an earlier task must not define `numerical_gradient` for a broken Task 4
     "answer cell does not run (03)": Kind(with_answer("gd_numgrad", "def numerical_gradient(f, x, eps=1e-6):\n    return [\n"),
-                                          6.0, "gd_numgrad_check", 0.0, "your answer cell failed: SyntaxError",
+                                          8.0, "gd_numgrad_check", 0.0, "your answer cell failed: SyntaxError",
                                           source=GRADIENT_DESCENT),
     "recognised mistake: EI for maximization (06)": Kind(with_answer("hpo_ei", EI_MAXIMIZING), 7.0, "hpo_ei_check", 0.0,
                                                          "expected", source=HPO,
@@ -234,6 +243,15 @@ KINDS: dict[str, Kind] = {
                                                         "    return x * keep_mask * (1 - rate)"),
                                             9.0, "ovhd_dropout_check", 0.0, "hidden test: the expected output equals",
                                             source=OVERFITTING, visible="recognised mistake: you multiply by (1 - rate)"),
+    # set 02's prediction task: Huber's shift taken for the MSE's (named by the check; the hidden fit disagrees)
+    "Huber shift taken for the MSE's (02)": Kind(with_answer("losses_outlier", OUTLIER_HUBER_AS_MSE), 13.0,
+                                                 "losses_outlier_check", 0.0, "hidden test: the fitted MSE and Huber",
+                                                 source=LOSSES, visible="recognised mistake: your Huber shift is the MSE's"),
+    # set 03's diagnosis task: no sign flip above 2/L (named by the check; the hidden run diverges at that rate)
+    "diverging run read without the sign flip (03)": Kind(with_answer("gd_diagnose", STABLE_RATE_NO_SIGN_FLIP), 8.0,
+                                                          "gd_diagnose_check", 0.0, "hidden test: curvatures up to L = 40",
+                                                          source=GRADIENT_DESCENT,
+                                                          visible="recognised mistake: above 2/L the error flips sign"),
     # set 04: the prediction task answered with the habitual momentum 0.9 (named by the check; the run fails)
     "habitual momentum 0.9 (04)": Kind(with_answer("advopt_heavy_ball", HEAVY_BALL_MU_09), 7.0, "advopt_heavy_ball_check",
                                        0.0, "hidden test: m = 3, L = 300", source=ADVANCED_OPTIMIZERS,

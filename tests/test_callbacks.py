@@ -238,3 +238,47 @@ def test_both_training_loops_return_the_one_history():
     assert type(fitted) is History and type(trained) is History and model.history is fitted
     assert fitted.epoch == [0, 1] and trained.epoch == [0, 1, 2]  # train also logs the start
     assert trained.history["loss"][-1] < trained.history["loss"][0]
+
+
+# -------------------------------------------------------------- MomentumScheduler
+def test_momentum_scheduler_sets_sgd_momentum_before_each_step():
+    """Heavy ball with a momentum per step: v_t = mu_t v_{t-1} - lr g_t, p_t = p_{t-1} + v_t, mu_t = schedule.momentum(t)."""
+    from types import SimpleNamespace
+
+    from course_lib import optimizers, schedules
+    from course_lib.callbacks import MomentumScheduler
+
+    schedule = schedules.OneCycle(0.5, 12, anneal_strategy="linear")
+    optimizer = optimizers.SGD(learning_rate=0.1, momentum=0.95)
+    callback = MomentumScheduler(schedule)
+    callback.set_model(SimpleNamespace(optimizer=optimizer))
+    p, p_ref, v_ref = np.array([1.0, -2.0]), np.array([1.0, -2.0]), np.zeros(2)
+    for t in range(12):
+        callback.on_train_batch_begin(t)
+        assert optimizer.momentum == pytest.approx(schedule.momentum(t))
+        g = 2 * p                                            # f = |p|^2
+        optimizer.apply([g.copy()], [p])
+        mu, lr = float(np.float32(schedule.momentum(t))), float(np.float32(0.1))   # float32, as Keras stores them
+        v_ref = mu * v_ref - lr * (2 * p_ref)
+        p_ref = p_ref + v_ref
+    np.testing.assert_allclose(p, p_ref, rtol=1e-12)
+
+
+def test_momentum_scheduler_sets_adam_beta_1_and_rejects_bad_input():
+    from types import SimpleNamespace
+
+    from course_lib import optimizers, schedules
+    from course_lib.callbacks import MomentumScheduler
+
+    schedule = schedules.OneCycle(0.5, 12)
+    adam = optimizers.Adam()
+    callback = MomentumScheduler(schedule)
+    callback.set_model(SimpleNamespace(optimizer=adam))
+    callback.on_train_batch_begin(0)
+    assert adam.beta_1 == pytest.approx(0.95)
+    with pytest.raises(ValueError, match="schedule"):
+        MomentumScheduler(0.9)
+    plain = MomentumScheduler(schedule)
+    plain.set_model(SimpleNamespace(optimizer=optimizers.SGD(learning_rate=0.1)))
+    with pytest.raises(ValueError, match="momentum=0"):
+        plain.on_train_batch_begin(0)

@@ -136,7 +136,7 @@ ATTACKS = {  # name: (breaker, source, expected points, task that must score 0)
     "6 unbounded cost": (lambda nb: _added_cell(LOOPS, "warmup_mse_grad", answer=None)(
         _added_cell(LOOPS, "warmup_gd_step", answer=None)(_added_cell(COST, "warmup_mse")(nb))), None, TOTAL - 2,
         "warmup_mse_check"),
-    "7 weak minibatch": (with_answer("gd_minibatch", WEAK_MINIBATCH), GRADIENT_DESCENT, 6.0, "gd_minibatch_check"),
+    "7 weak minibatch": (with_answer("gd_minibatch", WEAK_MINIBATCH), GRADIENT_DESCENT, 8.0, "gd_minibatch_check"),
     "7 weak one-step rate": (with_answer("warmup_one_step_lr", WEAK_ONE_STEP), None, TOTAL - 1, "warmup_one_step_lr_check"),
 }
 CELL_TIMEOUT_S, SUBMISSION_TIMEOUT_S = 5, 40

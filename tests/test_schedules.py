@@ -261,3 +261,42 @@ def test_tabulated_keras_schedule_replays_ours_in_float32(ours):
     theirs = np.array([float(twin(step)) for step in range(45)])
     expected = np.float32([ours(min(step, 40)) for step in range(45)])
     np.testing.assert_array_equal(theirs, expected)
+
+
+# -------------------------------------------------------------- OneCycle's momentum (PyTorch's cycle_momentum)
+# PyTorch is not installed here: the values are computed by hand from OneCycleLR's documented rule (momentum moves
+# against the rate, max_momentum -> base_momentum in phase 1, back in phase 2, flat at max_momentum in phase 3 of
+# three_phase) with its phase ends (pct_start * N - 1, 2 pct_start * N - 2, N - 1) and its anneal functions.
+@pytest.mark.parametrize("kwargs,expected", [
+    # linear, N = 10, phase 1 ends at step 2: 0.95, 0.90, 0.85; phase 2 (steps 2..9) climbs 0.1 / 7 per step
+    (dict(anneal_strategy="linear"), [0.95, 0.90, 0.85, 0.85 + 0.1 / 7, 0.85 + 0.2 / 7, 0.85 + 0.3 / 7,
+                                      0.85 + 0.4 / 7, 0.85 + 0.5 / 7, 0.85 + 0.6 / 7, 0.95]),
+    # cosine: at pct = 1/2 the cosine anneal is the midpoint; phase 2 from step 2 to 9 passes 5.5 at its midpoint
+    (dict(), [0.95, 0.90, 0.85, 0.85 + 0.05 * (1 - math.cos(math.pi / 7)), 0.85 + 0.05 * (1 - math.cos(2 * math.pi / 7)),
+              0.85 + 0.05 * (1 - math.cos(3 * math.pi / 7)), 0.85 + 0.05 * (1 - math.cos(4 * math.pi / 7)),
+              0.85 + 0.05 * (1 - math.cos(5 * math.pi / 7)), 0.85 + 0.05 * (1 - math.cos(6 * math.pi / 7)), 0.95]),
+    # three phases, pct_start 0.25: ends at 1.5 and 3; then flat at max_momentum
+    (dict(anneal_strategy="linear", pct_start=0.25, three_phase=True),
+     [0.95, 0.95 - 0.1 / 1.5, 0.85 + 0.1 * 0.5 / 1.5, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]),
+    # other bounds
+    (dict(anneal_strategy="linear", base_momentum=0.5, max_momentum=0.9),
+     [0.9, 0.7, 0.5] + [0.5 + 0.4 * k / 7 for k in range(1, 8)]),
+])
+def test_one_cycle_momentum_by_hand(kwargs, expected):
+    s = S.OneCycle(1.0, 10, **kwargs)
+    np.testing.assert_allclose([s.momentum(t) for t in range(10)], expected, rtol=1e-12, atol=1e-15)
+    assert s(0) == pytest.approx(1.0 / 25)   # the rate is unchanged by the momentum options
+
+
+def test_one_cycle_momentum_moves_against_the_rate():
+    s = S.OneCycle(0.3, 220)
+    lr, mu = np.array([s(t) for t in range(220)]), np.array([s.momentum(t) for t in range(220)])
+    assert np.all(np.sign(np.diff(lr)) == -np.sign(np.diff(mu)))
+    assert mu[np.argmax(lr)] == pytest.approx(0.85) and mu[0] == mu[-1] == pytest.approx(0.95)
+
+
+def test_one_cycle_momentum_needs_cycle_momentum():
+    with pytest.raises(ValueError, match="cycle_momentum"):
+        S.OneCycle(0.1, 10, cycle_momentum=False).momentum(3)
+    with pytest.raises(ValueError, match="base_momentum"):
+        S.OneCycle(0.1, 10, base_momentum=1.5)

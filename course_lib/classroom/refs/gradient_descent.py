@@ -87,3 +87,66 @@ NUMGRAD_CASES = [
     # and one that ignores eps (1e-6 instead) by 1e-4 the other way: only the right formula passes
     Case(sum_of_cubes, np.array([1.0, 2.0]), eps=1e-2, label="eps is used; central, not forward"),
 ]
+
+
+# ---------------------------------------------------------------- Task 5: diagnose a diverging run
+def gd_losses(curvatures, learning_rate, steps, x0=None):
+    """The losses f_t = 1/2 sum_i lambda_i x_i^2 of gradient descent on a diagonal quadratic, t = 0..steps
+    (x_i <- (1 - eta lambda_i) x_i each step; x0 defaults to ones)."""
+    curvatures = np.asarray(curvatures, dtype=float)
+    x = np.ones_like(curvatures) if x0 is None else np.array(x0, dtype=float)
+    losses = []
+    for _ in range(steps + 1):
+        losses.append(0.5 * np.sum(curvatures * x ** 2))
+        x = x - learning_rate * curvatures * x                      # x <- x - eta grad f
+    return np.array(losses)
+
+
+def _late_ratio(losses, window=10):
+    """The loss's growth factor per step over the last ``window`` steps, where the steepest direction dominates."""
+    losses = np.asarray(losses, dtype=float)
+    return (losses[-1] / losses[-1 - window]) ** (1 / window)
+
+
+def largest_stable_rate(losses, learning_rate):
+    """From a diverging gradient-descent run at rate eta: the largest stable rate 2 / L.
+
+    Late in the run the steepest direction dominates: its error is multiplied by (1 - eta L) per step, its loss
+    by rho = (1 - eta L)^2.  Diverging means eta L > 2, so 1 - eta L = -sqrt(rho): L = (1 + sqrt(rho)) / eta.
+    """
+    rho = _late_ratio(losses)
+    return 2 * learning_rate / (1 + np.sqrt(rho))                  # 2 / L, L = (1 + sqrt(rho)) / eta
+
+
+def _one_over_L(losses, learning_rate):
+    return learning_rate / (1 + np.sqrt(_late_ratio(losses)))
+
+
+def _loss_ratio_as_error_ratio(losses, learning_rate):
+    return 2 * learning_rate / (1 + _late_ratio(losses))
+
+
+def _no_sign_flip(losses, learning_rate):
+    return 2 * learning_rate / (np.sqrt(_late_ratio(losses)) - 1)
+
+
+def _first_steps(losses, learning_rate):
+    losses = np.asarray(losses, dtype=float)
+    return 2 * learning_rate / (1 + np.sqrt(losses[1] / losses[0]))
+
+
+STABLE_RATE_CASES = [
+    (gd_losses([1.0, 50.0], 0.05, 40), 0.05),
+    Case(gd_losses([0.5, 3.0, 20.0], 0.12, 40), 0.12, label="three curvatures, eta L = 2.4"),
+    Case(gd_losses([1.0, 10.0], 0.21, 60), 0.21, label="just above the limit, eta L = 2.1"),
+    Case(gd_losses([2.0, 100.0], 0.1, 30), 0.1, label="far above it, eta L = 10"),
+]
+STABLE_RATE_MISTAKES = [
+    (_one_over_L, "you returned 1/L, the rate that clears the steepest direction in one step; gradient descent stays "
+                  "stable up to 2/L"),
+    (_loss_ratio_as_error_ratio, "the loss is quadratic in the error: the error grows by sqrt(loss ratio) per step, "
+                                 "not by the loss ratio"),
+    (_no_sign_flip, "above 2/L the error flips sign every step: 1 - eta L = -sqrt(ratio), so eta L = 1 + sqrt(ratio)"),
+    (_first_steps, "you read the growth from the first steps, where the other directions still count; read it at the "
+                   "end of the run, where the steepest direction dominates"),
+]
