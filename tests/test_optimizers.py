@@ -367,6 +367,19 @@ def test_thread_choice_follows_the_timings():
     assert choice.costs(key)[2] > choice.costs(key)[1] == 3.0
 
 
+def test_thread_choice_does_not_count_first_timings():
+    """A first call pays one-off costs (starting threads, first touch of scratch arrays):
+    with skip_first=1 its timing is not counted, so a slow first call of two threads
+    does not send every later call to one thread."""
+    choice, key = _blocks.ThreadChoice(skip_first=1), "work"
+    picks = []
+    for cost in [{2: 50.0, 1: 3.0}] + [{2: 1.0, 1: 3.0}] * 5:     # the first call is slow
+        picks.append(choice.pick(key, 2))
+        choice.record(key, picks[-1], cost[picks[-1]])
+    assert picks == [2, 2, 1, 1, 2, 2]      # 2 (not counted), 2, 1 (not counted), 1, then the faster
+    assert choice.costs(key) == {2: 1.0, 1: 3.0}
+
+
 def test_threads_must_win_by_the_margin():
     """Two threads 5% faster on average are not worth their variance: one thread is used."""
     choice = _blocks.ThreadChoice(margin=0.1)

@@ -31,13 +31,17 @@ __all__ = ["BLOCK_BYTES", "THREADS", "PARALLEL_MIN_SIZE", "AUTO_THREADS", "piece
            "split_for_threads", "all_finite", "run_shared", "ThreadChoice"]
 
 #: Elementwise rules are applied to blocks of this many bytes per array, so that
-#: ``update_step``'s passes over its temporaries run in the CPU cache (1 MiB of L2 per
-#: core here), and there are few enough blocks that numpy's per-call cost (~1 us per
-#: operation, 12 operations per Adam block) stays small.  Measured (Adam, 1e7
-#: float32, one thread, reused scratch), time / copy floor: quiet machine 32 KiB 2.6x,
-#: 64 KiB 2.1x, 128-256 KiB 1.85x, 1 MiB 1.9x; with other programs on the cores
-#: (load 2-3 on 2 cores, noisy) 128 KiB 2.25x, 256 KiB 2.1-2.2x, 512 KiB-1 MiB 2.05x.
-BLOCK_BYTES = 1 << 18
+#: ``update_step``'s passes over its temporaries run in the CPU caches rather than
+#: main memory, and there are few enough blocks that numpy's per-call cost (~1 us per
+#: operation, 12 operations per Adam block, each handing the GIL over) stays small.
+#: Measured (Adam, float32, reused scratch, quiet 2-core machine with 1 MiB of L2 per
+#: core and a shared 32 MiB L3), time / copy floor, two runs each:
+#:   1e7 parameters, two threads: 128 KiB 1.97x, 256 KiB 1.41-1.52x, 512 KiB 1.24-1.30x,
+#:   1 MiB 1.22-1.23x, 2 MiB 1.35x;  one thread: 256 KiB 2.07-2.22x, 512 KiB 2.0x, 1 MiB 2.02-2.05x;
+#:   1e6 parameters, one thread: 256 KiB 2.42-2.51x, 512 KiB 1.89-1.90x, 1 MiB 1.77-1.81x.
+#: Fewer, larger blocks pay more than cache locality costs, up to about L2's size per
+#: array: a block's six arrays (p, g, m, v and two temporaries) then sit in L3.
+BLOCK_BYTES = 1 << 20
 
 #: The blocks of a big step are shared among at most this many threads.
 THREADS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -121,12 +125,19 @@ class ThreadChoice:
     Threads must win by ``margin`` (10%): where they barely pay, their timings
     vary more than one thread's (measured under load: SGD-momentum at 1e7,
     0.59 vs 0.65 ns per parameter on average, yet a median 9% slower in that run).
+    The first ``skip_first`` timings of each thread count are not counted: they
+    include one-off costs (starting the worker threads, the first touch of their
+    scratch arrays) that made two threads look slower than one for a whole
+    benchmark run (measured: 15.3 ms, one thread's time, against 10.0 ms in runs
+    where the first timing was not skewed).
     """
 
-    def __init__(self, probe_every=16, weight=0.3, margin=0.1):
+    def __init__(self, probe_every=16, weight=0.3, margin=0.1, skip_first=0):
         self.probe_every, self.weight, self.margin = probe_every, weight, margin
+        self.skip_first = skip_first
         self._costs: dict = {}      # key -> {threads: seconds per element}
         self._calls: dict = {}      # key -> number of calls so far
+        self._skipped: dict = {}    # (key, threads) -> timings not counted so far
 
     def pick(self, key, threads):
         """The thread count for the next call of ``key`` (1 or ``threads``)."""
@@ -141,6 +152,10 @@ class ThreadChoice:
 
     def record(self, key, threads, seconds_per_element):
         """Fold one call's timing into the running average of ``key`` at ``threads``."""
+        skipped = self._skipped.get((key, threads), 0)
+        if skipped < self.skip_first:               # a first call: one-off costs, not counted
+            self._skipped[(key, threads)] = skipped + 1
+            return
         costs = self._costs.setdefault(key, {})
         old = costs.get(threads)
         costs[threads] = (seconds_per_element if old is None
@@ -153,7 +168,7 @@ class ThreadChoice:
 
 
 #: The choices of this process (tests and benchmarks may replace it with a fresh one).
-thread_choice = ThreadChoice()
+thread_choice = ThreadChoice(skip_first=1)
 
 _pool, _pool_pid, _pool_lock = None, None, threading.Lock()
 
