@@ -1,7 +1,6 @@
 """Protects course_lib.widgets.optimizer_explorer and schedule_explorer: the trajectories recorded while
 driving the real course_lib.optimizers, its refusal of bad input, and the widgets built headless
 (a moved slider must put a new picture in the Output, quickly)."""
-import base64
 import inspect
 import math
 import types
@@ -15,6 +14,7 @@ from course_lib.widgets import optimizer_explorer as oe
 from course_lib.widgets import schedule_explorer as se
 from course_lib.widgets.optimizer_explorer import Trajectory, make_optimizer, run_optimizer
 from course_lib.training import Path, minimize
+from widget_output import shown_png
 
 
 
@@ -145,24 +145,18 @@ def test_bad_input_is_refused_with_clear_messages():
 
 
 # ----------------------------------------------------------------------------- widgets
-def _png(explorer) -> bytes:
-    (out,) = explorer.output.outputs
-    assert out["output_type"] == "display_data", out
-    return base64.b64decode(out["data"]["image/png"])
-
-
 def test_optimizer_explorer_redraws_on_every_change():
     w = oe.optimizer_explorer("rosenbrock", optimizers=("SGD", "adam"))
-    first = _png(w)
+    first = shown_png(w)
     assert first.startswith(b"\x89PNG") and w.redraws == 1
     kinds = {type(c).__name__ for c in w.controls.values()}
     assert {"Dropdown", "SelectMultiple", "FloatLogSlider", "FloatSlider", "IntSlider"} <= kinds
 
     w.controls["learning_rate"].value = 3e-3
-    assert w.redraws == 2 and _png(w) != first
-    second = _png(w)
+    assert w.redraws == 2 and shown_png(w) != first
+    second = shown_png(w)
     w.controls["optimizers"].value = ("SGD", "Adam", "Momentum")
-    assert w.redraws == 3 and _png(w) != second
+    assert w.redraws == 3 and shown_png(w) != second
 
     # A new landscape brings its own learning rate, with one redraw (not two).
     w.controls["landscape"].value = "himmelblau"
@@ -246,9 +240,9 @@ def test_available_schedules_on_a_standin_module():
     np.testing.assert_array_equal(curve, [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2])
     w = se.schedule_explorer(None, steps=50, module=mod)
     assert set(w.params) == {"initial_learning_rate", "halve_every_steps"}
-    before = _png(w)
+    before = shown_png(w)
     w.params["halve_every_steps"].value = 5
-    assert _png(w) != before
+    assert shown_png(w) != before
 
 
 def test_schedule_curve_and_bad_input():
@@ -265,16 +259,16 @@ def test_schedule_curve_and_bad_input():
 
 def test_schedule_explorer_switches_schedule_and_redraws():
     w = se.schedule_explorer("CosineDecay", steps=500)
-    first = _png(w)
+    first = shown_png(w)
     w.params["alpha"].value = 0.5
-    assert _png(w) != first
+    assert shown_png(w) != first
     w.controls["schedule"].value = "CyclicLR"
     assert set(w.params) == set(inspect.signature(schedules.CyclicLR).parameters)
     # CyclicLR's default half-cycle (2000 steps) would not show in 500: the explorer offers 125.
     assert w.params["step_size"].value == 125
-    cyclic = _png(w)
+    cyclic = shown_png(w)
     w.params["mode"].value = "triangular2"
-    assert _png(w) != cyclic
+    assert shown_png(w) != cyclic
     # OneCycle is defined up to total_steps only: the explorer draws that far, not further.
     w.controls["schedule"].value = "OneCycle"
     assert w.params["total_steps"].value == 500

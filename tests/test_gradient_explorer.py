@@ -3,19 +3,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import base64  # noqa: E402
-
 import numpy as np  # noqa: E402
 
 from course_lib import data, gradient_flow  # noqa: E402
 from course_lib.widgets.gradient_explorer import gradient_explorer, gradient_norms  # noqa: E402
+from widget_output import shown_png  # noqa: E402
 
 
-def _png(w):
-    (out,) = w.output.outputs
-    raw = base64.b64decode(out["data"]["image/png"])
-    assert raw.startswith(b"\x89PNG")
-    return raw
 
 
 def test_norms_are_gradient_flows():
@@ -28,12 +22,12 @@ def test_norms_are_gradient_flows():
 
 def test_each_control_redraws():
     w = gradient_explorer(depth=6)
-    first = _png(w)
+    first = shown_png(w)
     assert w.redraws == 1
     assert repr(w) == "GradientExplorer(depth=6, activation='sigmoid', init='glorot', batch_norm=False, residual=False)"
     for name, value in [("depth", 8), ("activation", "relu"), ("init", "he"), ("batch_norm", True), ("residual", True)]:
         w.controls[name].value = value
-    assert w.redraws == 6 and _png(w) != first
+    assert w.redraws == 6 and shown_png(w) != first
     for name, value in [("depth", 6), ("activation", "sigmoid"), ("init", "glorot"), ("batch_norm", False), ("residual", False)]:
         w.controls[name].value = value
-    assert _png(w) == first   # the picture depends on the settings alone
+    assert shown_png(w) == first   # the picture depends on the settings alone

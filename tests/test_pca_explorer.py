@@ -3,14 +3,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import base64  # noqa: E402
-
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 
 from course_lib.pca import PCA  # noqa: E402
 from course_lib.widgets.pca_explorer import pca_explorer, plot_reconstructions, reconstruct  # noqa: E402
+from widget_output import shown_png  # noqa: E402
 
 X = load_digits().data / 16.0
 
@@ -24,21 +23,16 @@ def test_reconstruct_is_pca_with_k_components():
     np.testing.assert_allclose(reconstruct(full, X, 64), X, atol=1e-10)  # all components: exact
 
 
-def _png(w):
-    (out,) = w.output.outputs
-    data = base64.b64decode(out["data"]["image/png"])
-    assert data.startswith(b"\x89PNG")
-    return data
 
 
 def test_each_slider_move_redraws_a_new_picture():
     w = pca_explorer(X, n_digits=6, k=2)
-    first = _png(w)
+    first = shown_png(w)
     assert w.redraws == 1 and repr(w) == "PCAExplorer(k=2, digits=6)"
     w.slider.value = 30
-    assert w.redraws == 2 and _png(w) != first
+    assert w.redraws == 2 and shown_png(w) != first
     w.slider.value = 2
-    assert _png(w) == first  # the picture is a function of k alone
+    assert shown_png(w) == first  # the picture is a function of k alone
 
 
 def test_plot_reconstructions_shows_both_rows():

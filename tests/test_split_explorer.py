@@ -4,23 +4,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import base64  # noqa: E402
-
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import timeseries as ts  # noqa: E402
 from course_lib.widgets.split_explorer import make_splits, plot_splits, split_explorer  # noqa: E402
+from widget_output import shown_png  # noqa: E402
 
 RNG = np.random.default_rng(0)
 SERIES = {"walk": np.exp(np.cumsum(RNG.normal(0.01, 0.05, size=80))), "trend": np.linspace(10, 50, 60)}
 
 
-def _png(w):
-    (out,) = w.output.outputs
-    data = base64.b64decode(out["data"]["image/png"])
-    assert data.startswith(b"\x89PNG")
-    return data
 
 
 def test_make_splits_are_the_timeseries_splits():
@@ -44,16 +38,16 @@ def test_title_reports_the_relative_error_and_the_leak():
 
 def test_each_control_move_redraws_a_new_picture():
     w = split_explorer(SERIES)
-    first = _png(w)
+    first = shown_png(w)
     assert w.redraws == 1 and repr(w) == "SplitExplorer(series='walk', n_splits=5, kind='walk-forward')"
     w.controls["kind"].value = "shuffled"
-    assert w.redraws == 2 and _png(w) != first
+    assert w.redraws == 2 and shown_png(w) != first
     w.controls["n_splits"].value = 3
     w.controls["series"].value = "trend"
     assert w.redraws == 4
     w.controls.update()
     w.controls["series"].value, w.controls["n_splits"].value, w.controls["kind"].value = "walk", 5, "walk-forward"
-    assert _png(w) == first  # the picture is a function of the controls alone
+    assert shown_png(w) == first  # the picture is a function of the controls alone
 
 
 def test_bad_input_is_refused():
