@@ -50,7 +50,7 @@ Tools the lessons call
 - ``keras_check``   side-by-side comparisons with Keras (subpackage; imports Keras lazily)
 - ``torch_check``   optimizers vs ``torch.optim``: live when PyTorch is installed, else stored results (subpackage)
 - ``device``, ``environment``, ``tf_quiet``   which device Keras uses, requirement checks, quiet TF start-up
-- ``datasets``      data shipped with the course (the tiny-Shakespeare text; stored language-model runs)
+- ``datasets``      data shipped with the course (the tiny-Shakespeare text; the stored runs of notebook 12)
 - ``widgets``       the interactive explorers and box-and-arrow diagrams (subpackage)
 
 The course machinery (subpackage ``classroom``; learners meet only ``classroom.feedback``)

@@ -8,7 +8,6 @@ import json
 import math
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -167,11 +166,9 @@ def test_the_transformer_is_causal_and_trains(keras):
 
 
 def test_the_training_script_runs_shortened(tmp_path):
-    start = time.perf_counter()
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "train_char_lm.py"), "--quick", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert time.perf_counter() - start < 120                       # about 30 s; generous for a loaded machine
     results = json.loads((tmp_path / "char_lm_results.json").read_text())
     assert [(r["optimizer"], r["lr"], r["seed"]) for r in results["runs"]] == [
         ("adamw", 1e-3, 0), ("adamw", 1e-2, 0), ("adamw", results["best_lr"]["adamw"], 1),
@@ -185,7 +182,8 @@ def test_the_training_script_runs_shortened(tmp_path):
 
 
 def test_the_stored_results_match_the_stored_weights(keras):
-    """The committed results come from the full protocol, and the stored model scores what they say."""
+    """The committed results come from the full protocol and from this code: the stored model scores what they
+    say, and every run's first point is what a freshly built model of its seed scores."""
     from course_lib import char_transformer as ct
 
     results = ct.stored_results()
@@ -200,3 +198,8 @@ def test_the_stored_results_match_the_stored_weights(keras):
     vx, vy = char_lm.next_char_batches(val, config["val_windows"], config["context"], seed=results["val_seed"])
     best = min(r["val_perplexity"][-1] for r in results["runs"] if r["seed"] == config["seeds"][0])
     assert ct.validation_perplexity(model, vx, vy) == pytest.approx(best, rel=1e-4)
+    for seed in config["seeds"]:      # every run starts from this code's untrained model of its seed
+        fresh = ct.build_transformer(VOCAB.size, config["context"], config["d_model"], config["num_heads"],
+                                     config["num_blocks"], seed=seed)
+        for run in (r for r in results["runs"] if r["seed"] == seed):
+            assert ct.validation_perplexity(fresh, vx, vy) == pytest.approx(run["val_perplexity"][0], rel=1e-5)
